@@ -1,0 +1,3 @@
+export function domainEventSourcing(): string {
+  return 'domain-event-sourcing';
+}

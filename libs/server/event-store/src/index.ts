@@ -1,0 +1,1 @@
+export * from './lib/server-event-store.module';

@@ -1,0 +1,7 @@
+import { utilCore } from './util-core';
+
+describe('utilCore', () => {
+  it('should work', () => {
+    expect(utilCore()).toEqual('util-core');
+  });
+});

@@ -1,0 +1,3 @@
+export function utilCore(): string {
+  return 'util-core';
+}
