@@ -1,1 +1,8 @@
-export * from './lib/server-event-store.module';
+/**
+ * The event store: the port every part of the server appends to and reads from, its
+ * PostgreSQL/PGlite adapter, and the errors the API maps to HTTP statuses.
+ */
+export * from './lib/event-store';
+export * from './lib/errors';
+export * from './lib/polling-subscription';
+export * from './lib/postgres-event-store';

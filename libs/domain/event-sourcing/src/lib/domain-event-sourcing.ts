@@ -1,3 +1,0 @@
-export function domainEventSourcing(): string {
-  return 'domain-event-sourcing';
-}

@@ -1,0 +1,62 @@
+import pg from 'pg';
+import { SqlDatabase, SqlExecutor } from './sql-database';
+
+/** SqlDatabase over a node-postgres pool: real concurrency, one connection per transaction. */
+export class PgPoolDatabase implements SqlDatabase {
+  readonly driver = 'postgresql' as const;
+  private closed = false;
+
+  constructor(readonly pool: pg.Pool) {}
+
+  static open(connectionString: string, options: { max?: number; applicationName?: string } = {}): PgPoolDatabase {
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.max ?? 10,
+      application_name: options.applicationName ?? 'ai-cost-tracker',
+    });
+    // An idle client that loses its connection emits 'error' on the pool; without a
+    // listener node-postgres would crash the process. The next checkout reconnects.
+    pool.on('error', () => undefined);
+    return new PgPoolDatabase(pool);
+  }
+
+  async query<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const result = await this.pool.query(sql, params as unknown[]);
+    return result.rows as Row[];
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const tx: SqlExecutor = {
+      query: async <Row extends object>(sql: string, params: readonly unknown[] = []) =>
+        (await client.query(sql, params as unknown[])).rows as Row[],
+    };
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      const result = await work(tx);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('rollback');
+      } catch (rollbackError) {
+        // The connection is unusable: hand it back as broken so the pool discards it.
+        broken = rollbackError as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,3 +1,0 @@
-export function utilCore(): string {
-  return 'util-core';
-}
