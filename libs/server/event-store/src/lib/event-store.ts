@@ -77,6 +77,11 @@ export interface EventStore {
   headPosition(): Promise<bigint>;
   /** readAll as a live feed: batches in order from `after`, waiting for new events when caught up. */
   subscribe(after: bigint, options?: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /**
+   * Resolves as soon as new events may be readable (at once after an append in this process;
+   * appends by other processes are noticed by polling), or after `ms` at the latest.
+   */
+  waitForAppend(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const EVENT_STORE = Symbol('EventStore');

@@ -180,11 +180,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribe(after: bigint, options: SubscribeOptions = {}): AsyncIterable<RecordedEvent[]> {
-    return pollingSubscription(
-      { readAll: (from, limit) => this.readAll(from, limit), waitForAppend: (ms, signal) => this.appended.wait(ms, signal) },
-      after,
-      { ...options, pollIntervalMs: this.pollIntervalMs },
-    );
+    return pollingSubscription(this, after, { ...options, pollIntervalMs: this.pollIntervalMs });
+  }
+
+  waitForAppend(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.appended.wait(Math.min(ms, this.pollIntervalMs), signal);
   }
 
   /** Wakes this process's subscribers now (after an `appendWithin` transaction committed). */

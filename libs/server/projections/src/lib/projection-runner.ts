@@ -1,0 +1,407 @@
+import { Logger } from '@nestjs/common';
+import { SqlDatabase, SqlExecutor } from '@act/server/database';
+import { EventStore, RecordedEvent } from '@act/server/event-store';
+import { abortableSleep } from '@act/util/core';
+import { Projection } from './projection';
+
+export type VersionStatus = 'building' | 'active' | 'retired';
+
+export interface ProjectionVersionState {
+  name: string;
+  version: number;
+  codeVersion: number;
+  schema: string;
+  status: VersionStatus;
+  checkpoint: bigint;
+  createdAt: string;
+  lastError: string | null;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  active: ProjectionVersionState;
+  building: ProjectionVersionState | null;
+  head: bigint;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Events per transaction for live versions. */
+  batchSize?: number;
+  /** Events per transaction while rebuilding: bigger batches, fewer commits. */
+  rebuildBatchSize?: number;
+  /** Longest wait between two looks at the log when idle. */
+  idleWaitMs?: number;
+  /** Pause before retrying a version whose handler failed. */
+  retryAfterMs?: number;
+  logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
+}
+
+const NAME = /^[a-z][a-z0-9_]{0,40}$/;
+
+const REGISTRY = `
+create table if not exists projection_versions (
+  name text not null,
+  version integer not null,
+  code_version integer not null,
+  schema_name text not null,
+  status text not null check (status in ('building', 'active', 'retired')),
+  checkpoint bigint not null default 0,
+  created_at timestamptz not null default now(),
+  activated_at timestamptz,
+  last_error text,
+  primary key (name, version)
+);
+create unique index if not exists projection_versions_one_active on projection_versions (name) where status = 'active';
+create unique index if not exists projection_versions_one_building on projection_versions (name) where status = 'building';
+`;
+
+interface VersionRow {
+  name: string;
+  version: number;
+  code_version: number;
+  schema_name: string;
+  status: VersionStatus;
+  checkpoint: string;
+  created_at: string;
+  last_error: string | null;
+}
+
+/**
+ * Drives every registered projection from the global log.
+ *
+ * - Exactly-once effect: a batch's read-model writes and the version's checkpoint commit in
+ *   one transaction, and the checkpoint row is locked first, so two processes never apply the
+ *   same events to one version (the second sees the moved checkpoint and skips them).
+ * - Blue/green rebuild: `rebuild(name)` creates a new version in a fresh schema and replays
+ *   the log into it while readers keep using the active one; when it has caught up, one
+ *   transaction retires the old version and repoints the reader views.
+ * - A failing handler stops only its own version (the error is kept in the registry and shown
+ *   by /health), and is retried after a pause; the other projections go on.
+ */
+export class ProjectionRunner {
+  private readonly projections = new Map<string, Projection>();
+  private readonly options: Required<Omit<ProjectionRunnerOptions, 'logger'>>;
+  private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
+  private readonly failedUntil = new Map<string, number>();
+  private loop?: Promise<void>;
+  private stopping?: AbortController;
+  private progressWaiters = new Set<() => void>();
+  private kick: () => void = () => undefined;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly store: EventStore,
+    projections: readonly Projection[],
+    options: ProjectionRunnerOptions = {},
+  ) {
+    for (const projection of projections) {
+      if (!NAME.test(projection.name)) throw new Error(`Invalid projection name "${projection.name}"`);
+      if (this.projections.has(projection.name)) throw new Error(`Projection "${projection.name}" registered twice`);
+      this.projections.set(projection.name, projection);
+    }
+    this.options = {
+      batchSize: options.batchSize ?? 500,
+      rebuildBatchSize: options.rebuildBatchSize ?? 5000,
+      idleWaitMs: options.idleWaitMs ?? 1000,
+      retryAfterMs: options.retryAfterMs ?? 5000,
+    };
+    this.logger = options.logger ?? new Logger('ProjectionRunner');
+  }
+
+  get names(): string[] {
+    return [...this.projections.keys()];
+  }
+
+  /**
+   * Creates the registry and a first active version of every new projection, and starts a
+   * rebuild for each projection whose code version differs from its active version's.
+   */
+  async initialize(): Promise<void> {
+    await this.db.exec(REGISTRY);
+    for (const projection of this.projections.values()) {
+      await this.db.transaction(async (tx) => {
+        await lockProjection(tx, projection.name);
+        const versions = await loadVersions(tx, projection.name);
+        const active = versions.find((v) => v.status === 'active');
+        if (!active) {
+          const created = await this.createVersion(tx, projection, 1 + maxVersion(versions), 'active');
+          await repointViews(tx, projection, created.schema);
+        } else if (active.codeVersion !== projection.version && !versions.some((v) => v.status === 'building')) {
+          this.logger.log(`Projection ${projection.name}: code version ${projection.version} differs from v${active.version}'s ${active.codeVersion}; rebuilding`);
+          await this.createVersion(tx, projection, 1 + maxVersion(versions), 'building');
+        }
+      });
+    }
+  }
+
+  /** Starts the background loop (after `initialize`). */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = new AbortController();
+    const signal = this.stopping.signal;
+    this.loop = (async () => {
+      while (!signal.aborted) {
+        let progressed = false;
+        try {
+          progressed = await this.runOnce();
+        } catch (error) {
+          this.logger.error(`Projection loop: ${(error as Error).message}`);
+          await abortableSleep(this.options.retryAfterMs, signal);
+        }
+        if (!progressed && !signal.aborted) {
+          // Idle: wait for an append, a rebuild request (kick) or the poll interval.
+          await Promise.race([
+            this.store.waitForAppend(this.options.idleWaitMs, signal),
+            new Promise<void>((resolve) => (this.kick = resolve)),
+          ]);
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /**
+   * One pass: each live version takes one batch, then caught-up rebuilds are switched in.
+   * Returns whether anything moved. Tests and the rebuild command drive the runner with it.
+   */
+  async runOnce(): Promise<boolean> {
+    const versions = (await loadVersions(this.db, null)).filter((v) => this.projections.has(v.name));
+    let progressed = false;
+    for (const version of versions) {
+      if (version.status === 'retired' || this.isFrozen(version) || this.isBackingOff(version)) continue;
+      const limit = version.status === 'building' ? this.options.rebuildBatchSize : this.options.batchSize;
+      const events = await this.store.readAll(version.checkpoint, limit);
+      if (events.length === 0) continue;
+      progressed = (await this.applyBatch(version, events)) || progressed;
+    }
+    for (const building of versions.filter((v) => v.status === 'building')) {
+      if (await this.trySwitch(building)) progressed = true;
+    }
+    if (progressed) this.notifyProgress();
+    return progressed;
+  }
+
+  /** Starts a rebuild of `name` into a new version, or returns the one already under way. */
+  async rebuild(name: string): Promise<ProjectionVersionState> {
+    const projection = this.require(name);
+    const version = await this.db.transaction(async (tx) => {
+      await lockProjection(tx, name);
+      const versions = await loadVersions(tx, name);
+      return (
+        versions.find((v) => v.status === 'building') ??
+        (await this.createVersion(tx, projection, 1 + maxVersion(versions), 'building'))
+      );
+    });
+    this.kick();
+    return version;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const [versions, head] = await Promise.all([loadVersions(this.db, null), this.store.headPosition()]);
+    return this.names.flatMap((name) => {
+      const active = versions.find((v) => v.name === name && v.status === 'active');
+      if (!active) return [];
+      return [{ name, active, building: versions.find((v) => v.name === name && v.status === 'building') ?? null, head }];
+    });
+  }
+
+  /**
+   * Read-your-writes: resolves true once every projection's active version has applied the log
+   * up to `position`, false if that takes longer than `timeoutMs`.
+   */
+  async waitForPosition(position: bigint, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = await this.db.query<{ low: string | null }>(
+        `select min(checkpoint)::text as low from projection_versions where status = 'active' and name in (select jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify(this.names)],
+      );
+      if (BigInt(row?.low ?? '0') >= position || this.names.length === 0) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      // Woken by this process's runner; other processes' progress is seen by polling.
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.progressWaiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(left, 50));
+        this.progressWaiters.add(wake);
+      });
+    }
+  }
+
+  private async applyBatch(version: ProjectionVersionState, events: readonly RecordedEvent[]): Promise<boolean> {
+    const projection = this.require(version.name);
+    const key = `${version.name}/${version.version}`;
+    try {
+      const applied = await this.db.transaction(async (tx) => {
+        const [row] = await tx.query<{ checkpoint: string; status: VersionStatus }>(
+          'select checkpoint::text, status from projection_versions where name = $1 and version = $2 for update',
+          [version.name, version.version],
+        );
+        if (!row || row.status === 'retired') return false;
+        const checkpoint = BigInt(row.checkpoint);
+        // Another process may have applied part of this batch since we read the checkpoint.
+        const fresh = events.filter((e) => e.globalPosition > checkpoint);
+        if (fresh.length === 0) return false;
+        const relevant = projection.eventTypes ? fresh.filter((e) => projection.eventTypes?.includes(e.type)) : fresh;
+        if (relevant.length > 0) {
+          await useSchema(tx, version.schema);
+          await projection.apply(tx, relevant, { rebuilding: row.status === 'building', version: version.version });
+        }
+        await tx.query(
+          'update projection_versions set checkpoint = $3, last_error = null where name = $1 and version = $2',
+          [version.name, version.version, String(fresh[fresh.length - 1].globalPosition)],
+        );
+        return true;
+      });
+      this.failedUntil.delete(key);
+      return applied;
+    } catch (error) {
+      const message = `${(error as Error).message}`.slice(0, 2000);
+      this.logger.error(`Projection ${key} failed at positions ${events[0].globalPosition}–${events[events.length - 1].globalPosition}: ${message}`);
+      this.failedUntil.set(key, Date.now() + this.options.retryAfterMs);
+      await this.db.query('update projection_versions set last_error = $3 where name = $1 and version = $2', [
+        version.name,
+        version.version,
+        message,
+      ]);
+      return false;
+    }
+  }
+
+  /** Switches readers to a rebuilt version once it is at least as far as the active one. */
+  private async trySwitch(building: ProjectionVersionState): Promise<boolean> {
+    const projection = this.require(building.name);
+    const head = await this.store.headPosition();
+    if (building.checkpoint < head) return false;
+    const switched = await this.db.transaction(async (tx) => {
+      await lockProjection(tx, building.name);
+      const versions = await loadVersions(tx, building.name);
+      const fresh = versions.find((v) => v.version === building.version && v.status === 'building');
+      const active = versions.find((v) => v.status === 'active');
+      if (!fresh || (active && !this.isFrozen(active) && fresh.checkpoint < active.checkpoint)) return false;
+      if (active) {
+        await tx.query(`update projection_versions set status = 'retired' where name = $1 and version = $2`, [active.name, active.version]);
+      }
+      await tx.query(`update projection_versions set status = 'active', activated_at = now() where name = $1 and version = $2`, [
+        fresh.name,
+        fresh.version,
+      ]);
+      await repointViews(tx, projection, fresh.schema);
+      // Keep the version just replaced (to compare or roll back by hand); drop older ones.
+      for (const old of versions.filter((v) => v.status === 'retired')) {
+        await tx.query(`drop schema if exists "${old.schema}" cascade`);
+        await tx.query('delete from projection_versions where name = $1 and version = $2', [old.name, old.version]);
+      }
+      return true;
+    });
+    if (switched) this.logger.log(`Projection ${building.name}: v${building.version} is now active`);
+    return switched;
+  }
+
+  private async createVersion(
+    tx: SqlExecutor,
+    projection: Projection,
+    version: number,
+    status: 'active' | 'building',
+  ): Promise<ProjectionVersionState> {
+    const schema = `proj_${projection.name}_v${version}`;
+    await tx.query(`drop schema if exists "${schema}" cascade`);
+    await tx.query(`create schema "${schema}"`);
+    await useSchema(tx, schema);
+    await projection.setup(tx);
+    await tx.query('set local search_path to public');
+    const [row] = await tx.query<VersionRow>(
+      `insert into projection_versions (name, version, code_version, schema_name, status, activated_at)
+       values ($1, $2, $3, $4, $5, case when $5 = 'active' then now() end)
+       returning ${VERSION_COLUMNS}`,
+      [projection.name, version, projection.version, schema, status],
+    );
+    return toState(row);
+  }
+
+  /**
+   * An active version built by other code (its code version differs) is not fed any more:
+   * today's handler may not fit yesterday's tables. Its rebuild replaces it.
+   */
+  private isFrozen(version: ProjectionVersionState): boolean {
+    return version.status === 'active' && version.codeVersion !== this.require(version.name).version;
+  }
+
+  private isBackingOff(version: ProjectionVersionState): boolean {
+    return (this.failedUntil.get(`${version.name}/${version.version}`) ?? 0) > Date.now();
+  }
+
+  private require(name: string): Projection {
+    const projection = this.projections.get(name);
+    if (!projection) throw new UnknownProjectionError(name, this.names);
+    return projection;
+  }
+
+  private notifyProgress(): void {
+    for (const wake of [...this.progressWaiters]) wake();
+  }
+}
+
+export class UnknownProjectionError extends Error {
+  constructor(
+    readonly projection: string,
+    known: readonly string[],
+  ) {
+    super(`There is no projection named "${projection}". Known projections: ${known.join(', ') || 'none'}.`);
+    this.name = 'UnknownProjectionError';
+  }
+}
+
+const VERSION_COLUMNS = `name, version, code_version, schema_name, status, checkpoint::text,
+  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at, last_error`;
+
+async function loadVersions(sql: SqlExecutor, name: string | null): Promise<ProjectionVersionState[]> {
+  const rows = await sql.query<VersionRow>(
+    `select ${VERSION_COLUMNS} from projection_versions where $1::text is null or name = $1 order by name, version`,
+    [name],
+  );
+  return rows.map(toState);
+}
+
+function toState(row: VersionRow): ProjectionVersionState {
+  return {
+    name: row.name,
+    version: row.version,
+    codeVersion: row.code_version,
+    schema: row.schema_name,
+    status: row.status,
+    checkpoint: BigInt(row.checkpoint),
+    createdAt: row.created_at,
+    lastError: row.last_error,
+  };
+}
+
+function maxVersion(versions: readonly ProjectionVersionState[]): number {
+  return versions.reduce((max, v) => Math.max(max, v.version), 0);
+}
+
+/** Serialises registry changes for one projection across processes (held until commit). */
+async function lockProjection(tx: SqlExecutor, name: string): Promise<void> {
+  await tx.query(`select pg_advisory_xact_lock(hashtext('projection:' || $1))`, [name]);
+}
+
+async function useSchema(tx: SqlExecutor, schema: string): Promise<void> {
+  await tx.query(`set local search_path to "${schema}", public`);
+}
+
+async function repointViews(tx: SqlExecutor, projection: Projection, schema: string): Promise<void> {
+  for (const table of projection.tables) {
+    // Drop and create rather than `create or replace`: a new version may change the columns.
+    await tx.query(`drop view if exists public."${table}"`);
+    await tx.query(`create view public."${table}" as select * from "${schema}"."${table}"`);
+  }
+}
