@@ -1,3 +1,4 @@
 import { Route } from '@angular/router';
+import { shellRoutes } from '@act/web/shell';
 
-export const appRoutes: Route[] = [];
+export const appRoutes: Route[] = shellRoutes;

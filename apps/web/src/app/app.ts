@@ -1,13 +1,9 @@
 import { Component } from '@angular/core';
-import { RouterModule } from '@angular/router';
-import { NxWelcome } from './nx-welcome';
+import { Shell } from '@act/web/shell';
 
 @Component({
-  imports: [NxWelcome, RouterModule],
   selector: 'act-root',
-  templateUrl: './app.html',
-  styleUrl: './app.scss',
+  imports: [Shell],
+  template: '<act-shell />',
 })
-export class App {
-  protected title = 'web';
-}
+export class App {}

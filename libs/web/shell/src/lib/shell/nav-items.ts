@@ -1,0 +1,23 @@
+export interface NavItem {
+  /** Router path, relative to the app root ('' is the overview). */
+  path: string;
+  label: string;
+  /** Stable handle for e2e tests, independent of the visible label. */
+  testId: string;
+}
+
+/**
+ * Single source for the sidenav and for the placeholder routes, so a page
+ * cannot be listed in the navigation without being routable (and vice versa).
+ */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { path: '', label: 'Overview', testId: 'nav-overview' },
+  { path: 'usage', label: 'Usage', testId: 'nav-usage' },
+  { path: 'audit', label: 'Audit', testId: 'nav-audit' },
+  { path: 'forecast', label: 'Forecast', testId: 'nav-forecast' },
+  { path: 'budgets', label: 'Budgets & alerts', testId: 'nav-budgets' },
+  { path: 'accounts', label: 'Accounts', testId: 'nav-accounts' },
+  { path: 'prices', label: 'Prices', testId: 'nav-prices' },
+  { path: 'settings', label: 'Settings', testId: 'nav-settings' },
+  { path: 'status', label: 'System status', testId: 'nav-status' },
+];
