@@ -1,21 +1,26 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
+import { ConfigError, loadConfig } from '@act/server/platform';
+import { createApp } from './app/create-app';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      // A readable list of what to fix, not a stack trace.
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  await app.listen(config.PORT, config.HOST);
+  const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
+  Logger.log(`AI Cost Tracker is running at http://${shown}:${config.PORT} (API: /api/v1, docs: /api/docs)`, 'Bootstrap');
 }
 
-bootstrap();
+bootstrap().catch((error: Error) => {
+  Logger.error(`Failed to start: ${error.message}`, error.stack, 'Bootstrap');
+  process.exit(1);
+});

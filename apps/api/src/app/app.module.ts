@@ -1,10 +1,24 @@
-import { Module } from '@nestjs/common';
-import { AppController } from './app.controller';
-import { AppService } from './app.service';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, PlatformModule } from '@act/server/platform';
+import { EventTypeStat, eventTypeStatsProjection } from '@act/server/projections';
 
-@Module({
-  imports: [],
-  controllers: [AppController],
-  providers: [AppService],
-})
-export class AppModule {}
+/**
+ * The composition root: which projections and read-model entities this product runs, and
+ * which feature modules it serves. Feature modules (identity, accounts, usage, …) are added
+ * to `imports` as they arrive.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          config,
+          projections: [eventTypeStatsProjection],
+          entities: [EventTypeStat],
+        }),
+      ],
+    };
+  }
+}

@@ -9,6 +9,8 @@ export interface ProjectionStatusDto {
   checkpoint: Position;
   /** head − checkpoint: how many positions the active version is behind. */
   lag: Position;
+  /** Why the active version is stuck, while its handler fails; null when healthy. */
+  lastError: string | null;
   /** A rebuild in progress, if any. */
   rebuild: ProjectionRebuildDto | null;
 }

@@ -12,8 +12,8 @@ import { SqlDatabase } from './sql-database';
 export function mikroOrmOptions(
   db: SqlDatabase,
   settings: { databaseUrl?: string; poolSize?: number; entities: Options['entities']; debug?: boolean },
-): Options {
-  const common: Options = {
+): Partial<Options> {
+  const common: Partial<Options> = {
     entities: settings.entities,
     debug: settings.debug ?? false,
     // Read models are created by their projections (versioned schemas behind views), not by

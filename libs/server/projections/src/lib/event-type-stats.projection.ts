@@ -1,3 +1,4 @@
+import { defineEntity, p } from '@mikro-orm/core';
 import { SqlExecutor } from '@act/server/database';
 import { RecordedEvent } from '@act/server/event-store';
 import { Projection } from './projection';
@@ -46,3 +47,16 @@ export const eventTypeStatsProjection: Projection = {
     );
   },
 };
+
+/** The read side of event_type_stats for MikroORM (a view: the ORM reads, the projection writes). */
+export const EventTypeStat = defineEntity({
+  name: 'EventTypeStat',
+  tableName: 'event_type_stats',
+  readonly: true,
+  properties: {
+    type: p.string().primary(),
+    events: p.bigint('string'),
+    lastPosition: p.bigint('string'),
+    lastRecordedAt: p.datetime(),
+  },
+});
