@@ -13,6 +13,7 @@ export function healthFixture(): HealthResponse {
         activeVersion: 2,
         checkpoint: '9007199254740990',
         lag: '3',
+        lastError: null,
         rebuild: {
           version: 3,
           checkpoint: '4500',
@@ -26,6 +27,7 @@ export function healthFixture(): HealthResponse {
         activeVersion: 1,
         checkpoint: '9007199254740993',
         lag: '0',
+        lastError: null,
         rebuild: null,
       },
     ],

@@ -71,6 +71,19 @@ describe('SystemStatusPage', () => {
     expect(text('projections-table')).toContain('No projections registered.');
   });
 
+  it('shows why a projection is stuck', async () => {
+    const report = healthFixture();
+    report.status = 'degraded';
+    report.projections[1].lastError = 'handler threw: division by zero';
+    http.expectOne(HEALTH_URL).flush(report);
+    await fixture.whenStable();
+
+    const errors = Array.from(el.querySelectorAll('[data-testid="projection-error"]'));
+    expect(errors.map((e) => e.textContent?.trim())).toEqual([
+      'Stuck: handler threw: division by zero',
+    ]);
+  });
+
   it('shows a degraded database', async () => {
     http.expectOne(HEALTH_URL).flush(
       {

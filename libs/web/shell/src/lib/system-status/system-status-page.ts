@@ -17,6 +17,8 @@ export interface ProjectionRow {
   checkpoint: string;
   lag: string;
   behind: boolean;
+  /** Set while the active version's handler keeps failing. */
+  lastError: string | null;
   rebuild: { version: number; percent: string; progress: number } | null;
 }
 
@@ -72,6 +74,7 @@ export class SystemStatusPage {
       checkpoint: formatPosition(projection.checkpoint),
       lag: formatPosition(projection.lag),
       behind: projection.lag !== '0',
+      lastError: projection.lastError ?? null,
       rebuild: projection.rebuild
         ? {
             version: projection.rebuild.version,
