@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@act/server/platform';
+import { AppConfig, ConfigError, loadConfig } from '@act/server/platform';
 import { createApp } from './app/create-app';
+import { rebuildCommand } from './app/rebuild-command';
 
-async function bootstrap(): Promise<void> {
-  let config;
+function configOrExit(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       // A readable list of what to fix, not a stack trace.
@@ -14,13 +14,29 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function serve(config: AppConfig): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   const shown = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   Logger.log(`AI Cost Tracker is running at http://${shown}:${config.PORT} (API: /api/v1, docs: /api/docs)`, 'Bootstrap');
 }
 
-bootstrap().catch((error: Error) => {
-  Logger.error(`Failed to start: ${error.message}`, error.stack, 'Bootstrap');
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  const config = configOrExit();
+  if (command === 'projections:rebuild') {
+    process.exitCode = await rebuildCommand(config, args[0]);
+  } else if (command === undefined || command === 'serve') {
+    await serve(config);
+  } else {
+    console.error(`Unknown command "${command}". Commands: serve (default), projections:rebuild <name>`);
+    process.exitCode = 2;
+  }
+}
+
+main().catch((error: Error) => {
+  Logger.error(`Failed: ${error.message}`, error.stack, 'Bootstrap');
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ for (const { engine, skipReason } of testEngines()) {
       });
       app = await createApp(config);
       await app.listen(0, '127.0.0.1');
-      base = `http://127.0.0.1:${app.getHttpServer().address().port}`;
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     }
 
     beforeAll(async () => {
