@@ -33,7 +33,7 @@ export class HealthController {
     const failing = projections.some((p) => p.lastError);
     return {
       status: databaseOk && !failing ? 'ok' : 'degraded',
-      version: process.env['npm_package_version'] ?? APP_VERSION,
+      version: APP_VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       database: { driver: this.db.driver, ok: databaseOk },
       eventStore: { headPosition: String(head) },
@@ -42,4 +42,5 @@ export class HealthController {
   }
 }
 
+/** The product version reported by /health and the OpenAPI document. */
 export const APP_VERSION = '0.1.0';
