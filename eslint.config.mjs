@@ -15,12 +15,15 @@ export default [
         {
           enforceBuildableLibDependency: true,
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-          // Two dimensions. `type:` keeps the domain pure (it may use util only);
+          // Two dimensions. `type:` keeps the domain pure (other domain code and util only);
           // `platform:` keeps browser code and server code apart. Every project
           // carries one tag of each, so an untagged project fails lint too.
           depConstraints: [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:util'] },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:util'],
+            },
             {
               sourceTag: 'type:contracts',
               onlyDependOnLibsWithTags: ['type:util'],

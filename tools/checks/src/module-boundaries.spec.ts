@@ -44,6 +44,7 @@ describe('Nx module boundaries', () => {
 
   it.each([
     ['domain → util', 'libs/domain/event-sourcing', '@act/util/core'],
+    ['domain → domain', 'libs/domain/usage', '@act/domain/event-sourcing'],
     ['server → domain', 'libs/server/platform', '@act/domain/event-sourcing'],
     ['server → contracts', 'libs/server/platform', '@act/contracts'],
     ['web → contracts', 'libs/web/shell', '@act/contracts'],

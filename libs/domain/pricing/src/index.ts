@@ -1,0 +1,2 @@
+/** Prices and the cost engine (work in progress). */
+export {};
