@@ -172,10 +172,14 @@ export class ProjectionRunner {
   async runOnce(): Promise<boolean> {
     const versions = (await loadVersions(this.db, null)).filter((v) => this.projections.has(v.name));
     let progressed = false;
+    // Projections at the same checkpoint (the usual case when live) share one read of the log.
+    const reads = new Map<string, Promise<RecordedEvent[]>>();
     for (const version of versions) {
       if (version.status === 'retired' || this.isFrozen(version) || this.isBackingOff(version)) continue;
       const limit = version.status === 'building' ? this.options.rebuildBatchSize : this.options.batchSize;
-      const events = await this.store.readAll(version.checkpoint, limit);
+      const key = `${version.checkpoint}/${limit}`;
+      if (!reads.has(key)) reads.set(key, this.store.readAll(version.checkpoint, limit));
+      const events = (await reads.get(key)) ?? [];
       if (events.length === 0) continue;
       progressed = (await this.applyBatch(version, events)) || progressed;
     }
