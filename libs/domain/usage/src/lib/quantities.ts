@@ -61,3 +61,15 @@ export const NO_UNITS: OtherUnits = {
 
 /** The price-relevant service tier an observation was billed under. */
 export type ServiceTier = 'standard' | 'batch' | 'priority' | 'flex';
+export const SERVICE_TIERS: readonly ServiceTier[] = ['standard', 'batch', 'priority', 'flex'];
+
+/**
+ * Which of the provider's context-window price tiers applied: `long` when the provider's
+ * long-context prices were charged (e.g. catalogue `*_above_200k_tokens`, Anthropic
+ * `context_window` grouping). Providers apply it per request, so a day may split into both.
+ */
+export type ContextTier = 'standard' | 'long';
+export const CONTEXT_TIERS: readonly ContextTier[] = ['standard', 'long'];
+
+export type TokenClass = (typeof TOKEN_CLASSES)[number];
+export type OtherUnit = (typeof OTHER_UNITS)[number];
