@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, PlatformModule } from '@act/server/platform';
 import { EventTypeStat, eventTypeStatsProjection } from '@act/server/projections';
+import { usageLedgerProjection } from '@act/server/usage';
 
 /**
  * The composition root: which projections and read-model entities this product runs, and
@@ -15,7 +16,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          projections: [eventTypeStatsProjection],
+          projections: [eventTypeStatsProjection, usageLedgerProjection],
           entities: [EventTypeStat],
         }),
       ],
