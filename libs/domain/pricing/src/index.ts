@@ -11,7 +11,7 @@
  * - `estimateCost` prices token classes and units with a sheet, exactly, flagging every
  *   fallback and never counting an unpriced quantity as $0.
  */
-export { Money, money, moneyFromFloat, moneyString, roundForDisplay } from './lib/money';
+export { PriceDecimal, money, moneyFromFloat, moneyString, roundForDisplay } from './lib/money';
 export {
   TOKEN_PRICE_CLASSES,
   SEARCH_CONTEXT_SIZES,
