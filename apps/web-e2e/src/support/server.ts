@@ -61,6 +61,8 @@ export async function startServer(): Promise<RunningServer> {
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       WEB_DIST_DIR: webDist,
+      // Never the developer's own database: the browser tests get a throw-away PGlite.
+      DATABASE_URL: '',
     },
     stdio: ['ignore', logFd, logFd],
   });
