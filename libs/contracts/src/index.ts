@@ -4,3 +4,5 @@
  */
 export * from './lib/health';
 export * from './lib/problem';
+export * from './lib/identity';
+export * from './lib/accounts';
