@@ -1,6 +1,6 @@
 /**
  * Request and response shapes shared by the api and the web app.
- * Plain types only: no runtime code, so both sides can import them freely.
+ * Types and constant lists only (no behaviour), so both sides can import them freely.
  */
 export * from './lib/health';
 export * from './lib/problem';
