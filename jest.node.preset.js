@@ -18,6 +18,7 @@ module.exports = {
     ],
   },
   globalSetup: path.join(__dirname, 'tools/jest/postgres-probe.cjs'),
+  setupFilesAfterEnv: [path.join(__dirname, 'tools/jest/preload-nest.mjs')],
   // Integration specs open real databases; give slow 2-core machines room.
   testTimeout: 60_000,
 };

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@act/server/platform';
 import { createApp } from './app/create-app';
+import { keysRotateCommand } from './app/keys-rotate-command';
 import { rebuildCommand } from './app/rebuild-command';
 
 function configOrExit(): AppConfig {
@@ -28,10 +29,12 @@ async function main(): Promise<void> {
   const config = configOrExit();
   if (command === 'projections:rebuild') {
     process.exitCode = await rebuildCommand(config, args[0]);
+  } else if (command === 'keys:rotate') {
+    process.exitCode = await keysRotateCommand(config);
   } else if (command === undefined || command === 'serve') {
     await serve(config);
   } else {
-    console.error(`Unknown command "${command}". Commands: serve (default), projections:rebuild <name>`);
+    console.error(`Unknown command "${command}". Commands: serve (default), projections:rebuild <name>, keys:rotate`);
     process.exitCode = 2;
   }
 }

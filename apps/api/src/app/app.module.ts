@@ -2,23 +2,30 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, PlatformModule } from '@act/server/platform';
 import { EventTypeStat, eventTypeStatsProjection } from '@act/server/projections';
 import { usageLedgerProjection } from '@act/server/usage';
+import { directoryProjection, IdentityModule } from '@act/server/identity';
+import { AccountsModule, type AccountsModuleOptions } from '@act/server/accounts';
+
+export interface AppOptions {
+  accounts?: AccountsModuleOptions;
+}
 
 /**
  * The composition root: which projections and read-model entities this product runs, and
- * which feature modules it serves. Feature modules (identity, accounts, usage, …) are added
- * to `imports` as they arrive.
+ * which feature modules it serves.
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({
           config,
-          projections: [eventTypeStatsProjection, usageLedgerProjection],
+          projections: [eventTypeStatsProjection, usageLedgerProjection, directoryProjection],
           entities: [EventTypeStat],
         }),
+        IdentityModule,
+        AccountsModule.forRoot(options.accounts),
       ],
     };
   }

@@ -6,3 +6,4 @@ export * from './lib/event-store';
 export * from './lib/errors';
 export * from './lib/polling-subscription';
 export * from './lib/postgres-event-store';
+export * from './lib/decider-stream';

@@ -8,3 +8,4 @@ export * from './lib/platform.module';
 export * from './lib/http-app';
 export * from './lib/problem-details.filter';
 export * from './lib/tokens';
+export * from './lib/access';

@@ -48,14 +48,15 @@ export function foldEvents<C extends Command, E extends DomainEvent, S>(
 }
 
 /**
- * A business rule said no. The API maps it to a 4xx (409 for a state conflict, 422 for
- * anything else) with `message` as the detail, so write it for the user who sent the command.
+ * A business rule said no. The API maps it to a 4xx (409 for a state conflict, 403 when the
+ * actor's role does not allow it, 404 when the thing it names does not exist, 422 for anything
+ * else) with `message` as the detail, so write it for the user who sent the command.
  */
 export class DomainRuleViolation extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly kind: 'conflict' | 'invalid' = 'invalid',
+    readonly kind: 'conflict' | 'invalid' | 'forbidden' | 'not-found' = 'invalid',
   ) {
     super(message);
     this.name = 'DomainRuleViolation';

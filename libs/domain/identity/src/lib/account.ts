@@ -149,7 +149,7 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
       },
     ];
   }
-  if (!state.accountId) throw new DomainRuleViolation('account.not-found', 'There is no such account.');
+  if (!state.accountId) throw new DomainRuleViolation('account.not-found', 'There is no such account.', 'not-found');
   const accountId = state.accountId;
   if (state.disconnected) {
     throw new DomainRuleViolation('account.disconnected', 'This account is disconnected: its history stays, but it can no longer be changed.', 'conflict');

@@ -48,7 +48,7 @@ function decide(command: IngestKeyCommand, state: IngestKeyState): IngestKeyEven
       if (state.keyId) throw new DomainRuleViolation('ingest-key.exists', 'This key already exists.', 'conflict');
       return [{ type: 'IngestKeyCreated', data: { ...command.data, name: checkName('key name', command.data.name) } }];
     case 'RevokeIngestKey':
-      if (!state.keyId) throw new DomainRuleViolation('ingest-key.not-found', 'There is no such ingest key.');
+      if (!state.keyId) throw new DomainRuleViolation('ingest-key.not-found', 'There is no such ingest key.', 'not-found');
       return state.revoked ? [] : [{ type: 'IngestKeyRevoked', data: { keyId: state.keyId, workspaceId: state.workspaceId, name: state.name } }];
     default:
       return assertNever(command);

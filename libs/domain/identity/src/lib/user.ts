@@ -53,7 +53,7 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       return [{ type: 'UserRegistered', data: { userId, email, displayName, passwordHash, instanceAdmin } }];
     }
     case 'RecordSignIn': {
-      if (!state.userId) throw new DomainRuleViolation('user.not-found', 'There is no such user.');
+      if (!state.userId) throw new DomainRuleViolation('user.not-found', 'There is no such user.', 'not-found');
       const { ip, userAgent } = command.data;
       return command.data.succeeded
         ? [{ type: 'UserSignedIn', data: { userId: state.userId, ip, userAgent } }]

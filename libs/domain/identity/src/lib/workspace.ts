@@ -109,7 +109,7 @@ function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEven
       { type: 'MemberJoined', data: { userId: owner.userId, email: owner.email, role: 'owner', invitationId: null } },
     ];
   }
-  if (!state.workspaceId) throw new DomainRuleViolation('workspace.not-found', 'This workspace does not exist.');
+  if (!state.workspaceId) throw new DomainRuleViolation('workspace.not-found', 'This workspace does not exist.', 'not-found');
 
   switch (command.type) {
     case 'RenameWorkspace': {
@@ -134,7 +134,7 @@ function decide(command: WorkspaceCommand, state: WorkspaceState): WorkspaceEven
     case 'RevokeInvitation': {
       requirePermission(state, command.metadata.actorId, 'members.manage');
       const invitation = state.invitations.get(command.data.invitationId);
-      if (!invitation) throw new DomainRuleViolation('invitation.not-found', 'There is no such invitation in this workspace.');
+      if (!invitation) throw new DomainRuleViolation('invitation.not-found', 'There is no such invitation in this workspace.', 'not-found');
       if (invitation.status !== 'pending') return [];
       return [{ type: 'InvitationRevoked', data: { invitationId: invitation.invitationId, email: invitation.email } }];
     }
@@ -153,7 +153,7 @@ type CommandOf<T extends WorkspaceCommand['type']> = Extract<WorkspaceCommand, {
 
 function acceptInvitation(command: CommandOf<'AcceptInvitation'>, state: WorkspaceState): WorkspaceEvent[] {
   const invitation = [...state.invitations.values()].find((candidate) => candidate.tokenHash === command.data.tokenHash);
-  if (!invitation) throw new DomainRuleViolation('invitation.not-found', 'This invitation link is not valid.');
+  if (!invitation) throw new DomainRuleViolation('invitation.not-found', 'This invitation link is not valid.', 'not-found');
   const { userId, email } = command.data;
   if (invitation.status === 'accepted') {
     // Accepting twice (a double click, a retried request) by the same person is not an error.
@@ -183,7 +183,7 @@ function changeRole(command: CommandOf<'ChangeMemberRole'>, state: WorkspaceStat
   const to = command.data.role;
   if (target.role === to) return [];
   if ((target.role === 'owner' || to === 'owner') && actor.role !== 'owner') {
-    throw new DomainRuleViolation('members.owner-only', 'Only an owner can make someone an owner or change an owner’s role.');
+    throw new DomainRuleViolation('members.owner-only', 'Only an owner can make someone an owner or change an owner’s role.', 'forbidden');
   }
   if (target.role === 'owner') requireAnotherOwner(state, target.userId, 'change the role of');
   return [{ type: 'MemberRoleChanged', data: { userId: target.userId, email: target.email, from: target.role, to } }];
@@ -195,7 +195,7 @@ function removeMember(command: CommandOf<'RemoveMember'>, state: WorkspaceState)
   if (!leaving) {
     const actor = requirePermission(state, command.metadata.actorId, 'members.manage');
     if (target.role === 'owner' && actor.role !== 'owner') {
-      throw new DomainRuleViolation('members.owner-only', 'Only an owner can remove an owner.');
+      throw new DomainRuleViolation('members.owner-only', 'Only an owner can remove an owner.', 'forbidden');
     }
   }
   if (target.role === 'owner') requireAnotherOwner(state, target.userId, leaving ? 'let go of' : 'remove');
@@ -211,7 +211,7 @@ function requireAnotherOwner(state: WorkspaceState, userId: string, verb: string
 
 function requireMember(state: WorkspaceState, userId: string): Member {
   const member = state.members.get(userId);
-  if (!member) throw new DomainRuleViolation('members.not-found', 'This person is not a member of the workspace.');
+  if (!member) throw new DomainRuleViolation('members.not-found', 'This person is not a member of the workspace.', 'not-found');
   return member;
 }
 
@@ -221,9 +221,9 @@ function requireMember(state: WorkspaceState, userId: string): Member {
  */
 export function requirePermission(state: WorkspaceState, actorId: string | undefined, permission: Permission): Member {
   const actor = actorId ? state.members.get(actorId) : undefined;
-  if (!actor) throw new DomainRuleViolation('workspace.not-member', 'You are not a member of this workspace.');
+  if (!actor) throw new DomainRuleViolation('workspace.not-member', 'This workspace does not exist.', 'not-found');
   if (!can(actor.role, permission)) {
-    throw new DomainRuleViolation('workspace.forbidden', `As ${roleLabel(actor.role)} of this workspace you may not do this (${permission}).`);
+    throw new DomainRuleViolation('workspace.forbidden', `As ${roleLabel(actor.role)} of this workspace you may not do this (${permission}).`, 'forbidden');
   }
   return actor;
 }

@@ -53,14 +53,86 @@ export class AppConfig {
   WAIT_FOR_TIMEOUT_MS = 5000;
 
   /**
-   * Bearer token for /api/v1/admin/* until user accounts with the instance-administrator role
-   * exist. Unset: the admin endpoints answer 403.
+   * Bearer token for /api/v1/admin/* for automation (scripts, monitoring). Users who are
+   * instance administrators use their own sign-in instead. Unset: only they may.
    */
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters long' })
   @MaxLength(512)
   ADMIN_TOKEN?: string;
+
+  /**
+   * Signs access tokens (HS256). Unset: a random secret is generated once and kept in the
+   * database, so every api process of the instance shares it and restarts keep sessions.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  @MaxLength(512)
+  JWT_SECRET?: string;
+
+  /** Lifetime of an access token; the web app refreshes it before it runs out. */
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  @Transform(({ value }) => toInt(value, 900))
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** How long a session lasts without use (each refresh rotates the token and restarts it). */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  @Transform(({ value }) => toInt(value, 30))
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** Sign-in and registration attempts allowed per client address and minute. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  @Transform(({ value }) => toInt(value, 10))
+  AUTH_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** `open`: anyone may register (and gets a workspace); `invite-only`: only with an invitation, after the first user. */
+  @IsIn(['open', 'invite-only'])
+  REGISTRATION: 'open' | 'invite-only' = 'open';
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  @Transform(({ value }) => toInt(value, 168))
+  INVITATION_TTL_HOURS = 168;
+
+  /** Marks the refresh cookie Secure. `auto`: when the request came over HTTPS (honours X-Forwarded-Proto with TRUST_PROXY). */
+  @IsIn(['auto', 'true', 'false'])
+  COOKIE_SECURE: 'auto' | 'true' | 'false' = 'auto';
+
+  /** Express "trust proxy" setting when behind a reverse proxy (e.g. `1` or `loopback`); unset: trust none. */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
+
+  /** The address users reach the web app at, for links in e-mails (e.g. https://costs.example.com). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'PUBLIC_URL must look like https://costs.example.com' })
+  PUBLIC_URL?: string;
+
+  /** smtp(s)://user:password@host:port — enables e-mail (invitations, alerts). Unset: no e-mail is sent. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must look like smtp://user:password@smtp.example.com:587' })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'AI Cost Tracker <no-reply@localhost>';
+
+  /**
+   * Keys that encrypt provider credentials: `id:base64-32-bytes[,id:key…]`, the first encrypts,
+   * all decrypt. Unset: a key file is generated in DATA_DIR (fine to try the product; set this
+   * in production and keep it out of the database backups).
+   */
+  @IsOptional()
+  @IsString()
+  CREDENTIAL_KEYS?: string;
 }
 
 export class ConfigError extends Error {
@@ -70,18 +142,22 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables without a default, which `new AppConfig()` therefore does not list. */
+const OPTIONAL_KEYS = ['DATABASE_URL', 'ADMIN_TOKEN', 'JWT_SECRET', 'TRUST_PROXY', 'PUBLIC_URL', 'SMTP_URL', 'CREDENTIAL_KEYS'];
+const SECRET_KEYS = ['ADMIN_TOKEN', 'JWT_SECRET', 'DATABASE_URL', 'SMTP_URL', 'CREDENTIAL_KEYS'];
+
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => (known.includes(key) || key === 'DATABASE_URL' || key === 'ADMIN_TOKEN') && value !== ''),
+    Object.entries(env).filter(([key, value]) => (known.includes(key) || OPTIONAL_KEYS.includes(key)) && value !== ''),
   );
   const config = plainToInstance(AppConfig, relevant);
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
     throw new ConfigError(
       errors.map((e) => {
-        const shown = e.property.includes('TOKEN') || e.property === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(relevant[e.property]);
+        const shown = SECRET_KEYS.includes(e.property) ? '(hidden)' : JSON.stringify(relevant[e.property]);
         return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
       }),
     );

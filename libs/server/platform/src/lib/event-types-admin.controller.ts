@@ -1,12 +1,12 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EntityManager } from '@mikro-orm/core';
 import { EventTypeStat } from '@act/server/projections';
-import { AdminTokenGuard } from './admin-token.guard';
+import { InstanceAdminOnly } from './access';
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@InstanceAdminOnly()
 @Controller('admin/event-types')
 export class EventTypesAdminController {
   constructor(private readonly em: EntityManager) {}

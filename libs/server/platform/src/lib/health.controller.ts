@@ -3,12 +3,14 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthResponse } from '@act/contracts';
 import type { SqlDatabase } from '@act/server/database';
 import { ProjectionRunner } from '@act/server/projections';
+import { Public } from './access';
 import { toProjectionDto } from './projection-dto';
 import { PROJECTION_RUNNER, SQL_DATABASE } from './tokens';
 
 const startedAt = Date.now();
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

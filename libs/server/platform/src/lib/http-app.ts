@@ -2,6 +2,8 @@ import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
@@ -18,9 +20,34 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useBodyParser('json', { limit: '5mb' });
   app.disable('x-powered-by');
+  if (config.TRUST_PROXY) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
+  app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
+  // The refresh-token cookie is the only cookie; no CORS is enabled, so the API answers its own origin only.
+  app.use(cookieParser());
   app.enableShutdownHooks();
   setUpOpenApi(app);
   serveWebApp(app, config.WEB_DIST_DIR);
+}
+
+/**
+ * Helmet's defaults plus what the web app needs: Angular Material sets inline styles, and the
+ * production build loads its non-critical stylesheet with an `onload` attribute handler.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'unsafe-hashes'", "'sha256-MhtPZXr7+LpJUY5qtMutB+qWfQtMaPccfe7QXtCcEYc='"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function setUpOpenApi(app: INestApplication): void {

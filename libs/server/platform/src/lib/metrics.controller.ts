@@ -2,10 +2,13 @@ import { Controller, Get, Header, Inject, OnModuleDestroy } from '@nestjs/common
 import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { ProjectionRunner } from '@act/server/projections';
+import { Public } from './access';
 import { PROJECTION_RUNNER } from './tokens';
 
 /** Prometheus scrape endpoint at /metrics (outside /api/v1, as scrapers expect). */
 @ApiExcludeController()
+// Public for Prometheus scrapers: counters and gauges of the process, nothing about any workspace.
+@Public()
 @Controller('metrics')
 export class MetricsController implements OnModuleDestroy {
   private readonly registry = new Registry();

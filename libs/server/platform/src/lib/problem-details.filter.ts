@@ -5,6 +5,13 @@ import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import { EventIdConflictError, InvalidEventError, WrongExpectedRevisionError } from '@act/server/event-store';
 import { UnknownProjectionError } from '@act/server/projections';
 
+const DOMAIN_RULE_STATUS: Record<DomainRuleViolation['kind'], [number, string]> = {
+  conflict: [409, 'Conflict'],
+  forbidden: [403, 'Forbidden'],
+  'not-found': [404, 'Not found'],
+  invalid: [422, 'Rule violated'],
+};
+
 const TYPE_BASE = 'https://ai-cost-tracker.dev/problems/';
 
 /** Thrown by the validation pipe: carries one entry per invalid field. */
@@ -57,9 +64,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof InvalidEventError) return problem(422, 'invalid-event', 'Unprocessable event', exception.message);
     if (exception instanceof UnknownProjectionError) return problem(404, 'not-found', 'Not found', exception.message);
     if (exception instanceof DomainRuleViolation) {
-      return exception.kind === 'conflict'
-        ? problem(409, exception.code, 'Conflict', exception.message)
-        : problem(422, exception.code, 'Rule violated', exception.message);
+      const [status, title] = DOMAIN_RULE_STATUS[exception.kind];
+      return problem(status, exception.code, title, exception.message);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

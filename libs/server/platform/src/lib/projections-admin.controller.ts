@@ -1,14 +1,14 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProjectionStatusDto } from '@act/contracts';
 import { ProjectionRunner } from '@act/server/projections';
-import { AdminTokenGuard } from './admin-token.guard';
+import { InstanceAdminOnly } from './access';
 import { toProjectionDto } from './projection-dto';
 import { PROJECTION_RUNNER } from './tokens';
 
 @ApiTags('admin')
 @ApiBearerAuth()
-@UseGuards(AdminTokenGuard)
+@InstanceAdminOnly()
 @Controller('admin/projections')
 export class ProjectionsAdminController {
   constructor(@Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner) {}
