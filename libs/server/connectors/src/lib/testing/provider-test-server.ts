@@ -1,0 +1,244 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultQueue, type FaultOptions, type TestServerFault } from './faults';
+import {
+  defaultTestOrganisation,
+  type TestKey,
+  type TestOrganisation,
+  type TestServerProvider,
+} from './organisation';
+import type { Reply, TestRequest } from './route-module';
+import { ROUTE_MODULES } from './routes';
+
+export interface ProviderTestServerOptions {
+  provider: TestServerProvider;
+  /** Defaults to `defaultTestOrganisation(provider)` (keys in `TEST_KEYS`). */
+  organisation?: TestOrganisation;
+  /** The server's clock, for "now" in usage windows. */
+  now?: () => Date;
+}
+
+/** A request as the server saw it, with every credential replaced. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  /** Lower-case names; credential headers read `[redacted]`. */
+  headers: Record<string, string>;
+  /** The presented key's `kind`, `unknown` for a key the organisation does not have, `none` without one. */
+  credential: string;
+  /** The fault that answered this request, if any. */
+  fault: TestServerFault['kind'] | null;
+}
+
+export interface ProviderTestServer {
+  provider: TestServerProvider;
+  /** `http://127.0.0.1:<port>`, without the API prefix: pass it as an account's base URL. */
+  baseUrl: string;
+  /** `baseUrl` plus the provider's API prefix (`…/v1`), what an SDK's `baseURL` would be. */
+  apiBaseUrl: string;
+  organisation: TestOrganisation;
+  /** Every request received, oldest first. */
+  requests: RecordedRequest[];
+  /** Makes the next matching request(s) fail; see `TestServerFault`. */
+  setFault(fault: TestServerFault, options?: FaultOptions): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'x-api-key',
+  'x-goog-api-key',
+  'api-key',
+  'cookie',
+  'proxy-authorization',
+]);
+const SECRET_QUERY = new Set([
+  'key',
+  'api_key',
+  'apikey',
+  'token',
+  'access_token',
+]);
+
+/**
+ * A real HTTP server on 127.0.0.1 (random port) that answers like one provider's API: documented auth rules,
+ * body shapes and error shapes. Connectors are tested against it over real sockets, never against mocks of
+ * our own client.
+ */
+export async function startProviderTestServer(
+  options: ProviderTestServerOptions,
+): Promise<ProviderTestServer> {
+  const module = ROUTE_MODULES[options.provider];
+  if (!module)
+    throw new Error(`No test server for provider ${String(options.provider)}`);
+  const organisation =
+    options.organisation ?? defaultTestOrganisation(options.provider);
+  const now = options.now ?? (() => new Date());
+  const faults = new FaultQueue();
+  const requests: RecordedRequest[] = [];
+  const hanging = new Set<ServerResponse>();
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch {
+      // A bug in a route module must show up as a 500 in the test, not crash the test process.
+      if (!res.headersSent) send(res, module.replies.serverError(500));
+    }
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const request: TestRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      headers: req.headers,
+    };
+    const presented = module.readCredential(request);
+    const key =
+      presented === null
+        ? undefined
+        : organisation.keys.find((candidate) => candidate.value === presented);
+    const record = recordOf(
+      request,
+      presented === null ? 'none' : (key?.kind ?? 'unknown'),
+    );
+    requests.push(record);
+
+    const fault = faults.take(request.url.pathname);
+    if (fault) {
+      record.fault = fault.kind;
+      applyFault(fault, req, res);
+      return;
+    }
+    const route = module.routes.find(
+      (r) => r.method === request.method && r.path === request.url.pathname,
+    );
+    if (!route) return send(res, module.replies.notFound(request));
+    const precheck = module.precheck?.(request);
+    if (precheck) return send(res, precheck);
+    if (!key && !(organisation.allowAnonymous && presented === null)) {
+      return send(res, module.replies.unauthenticated(presented));
+    }
+    if (key && !grants(key, route.scope))
+      return send(res, module.replies.forbidden(key, route.scope));
+    send(
+      res,
+      route.handle({ request, organisation, key: key ?? null, now: now() }),
+    );
+  }
+
+  function applyFault(
+    fault: TestServerFault,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): void {
+    switch (fault.kind) {
+      case 'rate_limit': {
+        const seconds =
+          fault.retryAfterSeconds === undefined ? 30 : fault.retryAfterSeconds;
+        const reply = module.replies.rateLimited(seconds);
+        const withHeader = seconds !== null && fault.retryAfterHeader !== false;
+        send(
+          res,
+          withHeader
+            ? {
+                ...reply,
+                headers: { ...reply.headers, 'retry-after': String(seconds) },
+              }
+            : reply,
+        );
+        return;
+      }
+      case 'server_error':
+        send(res, module.replies.serverError(fault.status ?? 500));
+        return;
+      case 'hang':
+        hanging.add(res);
+        res.on('close', () => hanging.delete(res));
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'malformed':
+        send(res, {
+          status: 200,
+          body: '<!doctype html><html><body>Sign in to continue</body></html>',
+          headers: { 'content-type': 'text/html' },
+        });
+        return;
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    provider: options.provider,
+    baseUrl,
+    apiBaseUrl: baseUrl + module.apiPrefix,
+    organisation,
+    requests,
+    setFault: (fault, faultOptions) => faults.add(fault, faultOptions),
+    clearFaults: () => faults.clear(),
+    close: async () => {
+      for (const res of hanging) res.socket?.destroy();
+      // Keep-alive sockets from fetch's pool would otherwise hold `close()` open.
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function grants(key: TestKey, scope: string): boolean {
+  return key.scopes.includes('*') || key.scopes.includes(scope);
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const text =
+    typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type':
+      typeof reply.body === 'string'
+        ? 'text/plain; charset=utf-8'
+        : 'application/json',
+    ...reply.headers,
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+function recordOf(request: TestRequest, credential: string): RecordedRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    headers[name] = SECRET_HEADERS.has(name)
+      ? '[redacted]'
+      : Array.isArray(value)
+        ? value.join(', ')
+        : value;
+  }
+  const query: Record<string, string[]> = {};
+  request.url.searchParams.forEach((value, name) => {
+    (query[name] ??= []).push(
+      SECRET_QUERY.has(name.toLowerCase()) ? '[redacted]' : value,
+    );
+  });
+  return {
+    method: request.method,
+    path: request.url.pathname,
+    query,
+    headers,
+    credential,
+    fault: null,
+  };
+}
