@@ -59,10 +59,10 @@ export class AccountsService {
   async update(ctx: WorkspaceContext, accountId: string, body: UpdateAccountBody): Promise<AccountWriteResponse> {
     const before = await this.load(ctx, accountId);
     const credential = body.credentials ? await this.seal(accountId, body.credentials) : undefined;
-    const { credentials: _omit, ...settings } = body;
+    const { displayName, baseUrl, monthlyBudget, syncEnabled } = body;
     const result = await this.accounts.execute(accountStreamId(accountId), {
       type: 'UpdateAccount',
-      data: { ...settings, credential },
+      data: { displayName, baseUrl, monthlyBudget, syncEnabled, credential },
       metadata: { now: new Date(), actorId: ctx.userId },
     });
     // The old key is useless once rotated: shred it rather than keep a decryptable copy around.

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
-import { normalizeEmail, workspaceStreamId, type Invitation, type Role, type WorkspaceState } from '@act/domain/identity';
+import { normalizeEmail, type Invitation, type Role, type WorkspaceState } from '@act/domain/identity';
 import { APP_CONFIG, AppConfig } from '@act/server/platform';
 import type { CreatedInvitationDto, InvitationPreviewDto } from '@act/contracts';
 import type { Mailer } from './mailer';

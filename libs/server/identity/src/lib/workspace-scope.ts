@@ -1,6 +1,6 @@
 import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiForbiddenResponse, ApiNotFoundResponse, ApiParam } from '@nestjs/swagger';
+import { ApiExtension, ApiForbiddenResponse, ApiNotFoundResponse, ApiParam } from '@nestjs/swagger';
 import { can, roleLabel, type Permission, type Role, type WorkspaceState } from '@act/domain/identity';
 import type { AuthenticatedRequest } from '@act/server/platform';
 import { notFound, WorkspaceAccess } from './workspace-access';
@@ -28,6 +28,8 @@ export const WorkspaceScoped = (permission: Permission) =>
     SetMetadata(WORKSPACE_PERMISSION, permission),
     UseGuards(WorkspaceGuard),
     ApiParam({ name: 'ws', description: 'Workspace id' }),
+    // Machine-readable in the OpenAPI document: the role-matrix tests are generated from it.
+    ApiExtension('x-permission', permission),
     ApiNotFoundResponse({ description: 'No such workspace, or the caller is not a member.' }),
     ApiForbiddenResponse({ description: `The caller's role lacks "${permission}".` }),
   );

@@ -1,4 +1,5 @@
 import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { AppConfig } from './app-config';
@@ -22,10 +23,11 @@ export const INSTANCE_ADMIN_ONLY = 'act:instance-admin-only';
  * Every route needs a signed-in caller unless marked public. Mark deliberately: health and
  * metrics for probes, sign-in and registration, the invitation preview.
  */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension('x-public', true));
 
 /** Instance administration: an instance-administrator user, or the ADMIN_TOKEN. */
-export const InstanceAdminOnly = () => applyDecorators(SetMetadata(INSTANCE_ADMIN_ONLY, true), UseGuards(InstanceAdminGuard));
+export const InstanceAdminOnly = () =>
+  applyDecorators(SetMetadata(INSTANCE_ADMIN_ONLY, true), UseGuards(InstanceAdminGuard), ApiExtension('x-instance-admin-only', true));
 
 /** The bearer token of a request, or '' when there is none. */
 export function bearerToken(request: Request): string {
