@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'domain-forecasting',
+  preset: '../../../jest.node.preset.js',
+  coverageDirectory: '../../../coverage/libs/domain/forecasting',
+};
