@@ -1,9 +1,14 @@
-import { provideHttpClient, withFetch } from '@angular/common/http';
+import {
+  provideHttpClient,
+  withFetch,
+  withInterceptors,
+} from '@angular/common/http';
 import {
   ApplicationConfig,
   provideBrowserGlobalErrorListeners,
 } from '@angular/core';
 import { provideRouter, withInMemoryScrolling } from '@angular/router';
+import { IDENTITY_INTERCEPTORS, provideIdentity } from '@act/web/identity';
 import { appRoutes } from './app.routes';
 
 // Zoneless change detection is the default since Angular 21, and Material 22
@@ -16,6 +21,7 @@ export const appConfig: ApplicationConfig = {
       appRoutes,
       withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
     ),
-    provideHttpClient(withFetch()),
+    provideHttpClient(withFetch(), withInterceptors(IDENTITY_INTERCEPTORS)),
+    provideIdentity(),
   ],
 };

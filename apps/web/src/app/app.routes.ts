@@ -1,4 +1,19 @@
 import { Route } from '@angular/router';
-import { shellRoutes } from '@act/web/shell';
+import { authGuard } from '@act/web/identity';
+import { loadShell, publicRoutes, shellRoutes } from '@act/web/shell';
 
-export const appRoutes: Route[] = shellRoutes;
+/**
+ * Sign-in, register and the invitation page stand alone; everything else
+ * lives inside the shell, behind the auth guard (checked again on every
+ * navigation between its pages, so an ended session is noticed).
+ */
+export const appRoutes: Route[] = [
+  ...publicRoutes,
+  {
+    path: '',
+    loadComponent: loadShell,
+    canActivate: [authGuard],
+    canActivateChild: [authGuard],
+    children: shellRoutes,
+  },
+];

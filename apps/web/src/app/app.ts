@@ -1,9 +1,9 @@
 import { Component } from '@angular/core';
-import { Shell } from '@act/web/shell';
+import { RouterOutlet } from '@angular/router';
 
 @Component({
   selector: 'act-root',
-  imports: [Shell],
-  template: '<act-shell />',
+  imports: [RouterOutlet],
+  template: '<router-outlet />',
 })
 export class App {}

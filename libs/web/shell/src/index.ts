@@ -1,6 +1,5 @@
-export { shellRoutes } from './lib/shell.routes';
+export { loadShell, publicRoutes, shellRoutes } from './lib/shell.routes';
 export type { ComingSoonRouteData } from './lib/shell.routes';
-export { Shell } from './lib/shell/shell';
 export { NAV_ITEMS } from './lib/shell/nav-items';
 export type { NavItem } from './lib/shell/nav-items';
 export { PRODUCT_NAME } from './lib/product';

@@ -1,5 +1,10 @@
 import { NAV_ITEMS } from './shell/nav-items';
-import { shellRoutes } from './shell.routes';
+import { loadShell, publicRoutes, shellRoutes } from './shell.routes';
+
+async function componentName(path: string, routes = shellRoutes): Promise<string> {
+  const route = routes.find((candidate) => candidate.path === path);
+  return ((await route?.loadComponent?.()) as { name: string }).name;
+}
 
 describe('shellRoutes', () => {
   it('has a route for every navigation entry', () => {
@@ -16,25 +21,43 @@ describe('shellRoutes', () => {
       'Audit',
       'Forecast',
       'Budgets & alerts',
-      'Accounts',
       'Prices',
       'Settings',
     ]);
   });
 
   it('lazy-loads the real pages', async () => {
-    const overview = shellRoutes.find((route) => route.path === '');
-    const status = shellRoutes.find((route) => route.path === 'status');
-    const usage = shellRoutes.find((route) => route.path === 'usage');
+    await expect(componentName('')).resolves.toBe('OverviewPage');
+    await expect(componentName('status')).resolves.toBe('SystemStatusPage');
+    await expect(componentName('usage')).resolves.toBe('ComingSoonPage');
+    await expect(componentName('accounts')).resolves.toBe('AccountsPage');
+    await expect(componentName('members')).resolves.toBe('MembersPage');
+    await expect(componentName('ingest-keys')).resolves.toBe('IngestKeysPage');
+    await expect(componentName('security-log')).resolves.toBe('SecurityLogPage');
+  });
 
-    expect(((await overview?.loadComponent?.()) as { name: string }).name).toBe(
-      'OverviewPage',
+  it('titles every page with the product name', () => {
+    for (const route of [...shellRoutes, ...publicRoutes].filter((r) => r.title)) {
+      expect(route.title).toMatch(/ · AI Cost Tracker$/);
+    }
+  });
+});
+
+describe('publicRoutes', () => {
+  it('serves sign-in, register and the invitation page outside the shell', async () => {
+    expect(publicRoutes.map((route) => route.path)).toEqual([
+      'sign-in',
+      'register',
+      'invitations/:token',
+    ]);
+    await expect(componentName('sign-in', publicRoutes)).resolves.toBe('SignInPage');
+    await expect(componentName('register', publicRoutes)).resolves.toBe('RegisterPage');
+    await expect(componentName('invitations/:token', publicRoutes)).resolves.toBe(
+      'AcceptInvitationPage',
     );
-    expect(((await status?.loadComponent?.()) as { name: string }).name).toBe(
-      'SystemStatusPage',
-    );
-    expect(((await usage?.loadComponent?.()) as { name: string }).name).toBe(
-      'ComingSoonPage',
-    );
+  });
+
+  it('loads the shell lazily', async () => {
+    expect(((await loadShell?.()) as { name: string }).name).toBe('Shell');
   });
 });

@@ -1,4 +1,5 @@
 import { Route, Routes } from '@angular/router';
+import { IDENTITY_PAGES, guestGuard } from '@act/web/identity';
 import { PRODUCT_NAME } from './product';
 import { NAV_ITEMS } from './shell/nav-items';
 
@@ -14,12 +15,17 @@ const IMPLEMENTED: Record<string, Route['loadComponent']> = {
     import('./system-status/system-status-page').then(
       (m) => m.SystemStatusPage,
     ),
+  accounts: IDENTITY_PAGES.accounts,
+  'ingest-keys': IDENTITY_PAGES.ingestKeys,
+  members: IDENTITY_PAGES.members,
+  'security-log': IDENTITY_PAGES.securityLog,
 };
 
 function pageTitle(label: string): string {
   return `${label} · ${PRODUCT_NAME}`;
 }
 
+/** The pages inside the shell (the app puts them behind the auth guard). */
 export const shellRoutes: Routes = [
   ...NAV_ITEMS.map((item): Route => {
     const loadComponent = IMPLEMENTED[item.path];
@@ -43,3 +49,31 @@ export const shellRoutes: Routes = [
   // Unknown client routes land on the overview instead of a blank outlet.
   { path: '**', redirectTo: '' },
 ];
+
+/** Pages outside the shell, open to signed-out visitors. */
+export const publicRoutes: Routes = [
+  {
+    path: 'sign-in',
+    title: pageTitle('Sign in'),
+    canActivate: [guestGuard],
+    loadComponent: IDENTITY_PAGES.signIn,
+  },
+  {
+    path: 'register',
+    title: pageTitle('Create account'),
+    canActivate: [guestGuard],
+    loadComponent: IDENTITY_PAGES.register,
+  },
+  {
+    path: 'invitations/:token',
+    title: pageTitle('Invitation'),
+    loadComponent: IDENTITY_PAGES.acceptInvitation,
+  },
+];
+
+/**
+ * The shell itself loads lazily too: a signed-out visitor on /sign-in never
+ * needs the sidenav, the toolbar menus or their overlay code.
+ */
+export const loadShell: Route['loadComponent'] = () =>
+  import('./shell/shell').then((m) => m.Shell);

@@ -1,11 +1,13 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { Component, computed, inject, viewChild } from '@angular/core';
+import { NgComponentOutlet } from '@angular/common';
+import { Component, computed, inject, resource, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatListModule } from '@angular/material/list';
 import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { WorkspaceContext, loadToolbarActions } from '@act/web/identity';
 import { map } from 'rxjs';
 import { PRODUCT_NAME } from '../product';
 import { NAV_ITEMS } from './nav-items';
@@ -20,6 +22,7 @@ const NARROW_QUERY = '(max-width: 959.98px)';
     MatListModule,
     MatSidenavModule,
     MatToolbarModule,
+    NgComponentOutlet,
     RouterLink,
     RouterLinkActive,
     RouterOutlet,
@@ -29,7 +32,15 @@ const NARROW_QUERY = '(max-width: 959.98px)';
 })
 export class Shell {
   protected readonly productName = PRODUCT_NAME;
-  protected readonly navItems = NAV_ITEMS;
+  private readonly workspace = inject(WorkspaceContext);
+
+  /** Entries the caller's role cannot use are not shown (the API refuses them anyway). */
+  protected readonly navItems = computed(() =>
+    NAV_ITEMS.filter((item) => !item.permission || this.workspace.can(item.permission)),
+  );
+
+  /** Workspace switcher and user menu, loaded beside the first page. */
+  protected readonly toolbarActions = resource({ loader: () => loadToolbarActions() });
 
   private readonly sidenav = viewChild.required(MatSidenav);
 

@@ -1,0 +1,203 @@
+import { DatePipe } from '@angular/common';
+import { Component, computed, inject, signal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatMenuModule } from '@angular/material/menu';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import type { AccountDto, ConnectionTestDto } from '@act/contracts';
+import { firstValueFrom } from 'rxjs';
+import { listAll } from '../http/list-all';
+import { describeError } from '../http/problem';
+import { confirmAction } from '../ui/confirm-dialog';
+import { ChipTone, StatusChip } from '../ui/status-chip';
+import { WorkspaceContext } from '../workspaces/workspace-context';
+import { AccountsApi } from './accounts-api';
+import { ConnectAccountDialog, ConnectAccountDialogData } from './connect-account-dialog';
+import { AccountDialogData, EditAccountDialog } from './edit-account-dialog';
+import { ACCOUNT_STATUS, TEST_RESULT, providerInfo } from './providers';
+import { RotateCredentialsDialog } from './rotate-credentials-dialog';
+
+interface Chip {
+  label: string;
+  tone: ChipTone;
+}
+
+interface AccountRow extends AccountDto {
+  providerLabel: string;
+  statusChip: Chip;
+  test: ConnectionTestDto | null;
+  testChip: Chip | null;
+  /** Disconnected accounts keep their history but take no more changes. */
+  editable: boolean;
+}
+
+@Component({
+  selector: 'act-accounts-page',
+  imports: [
+    DatePipe,
+    MatButtonModule,
+    MatMenuModule,
+    MatProgressBarModule,
+    MatTableModule,
+    StatusChip,
+  ],
+  templateUrl: './accounts-page.html',
+  styleUrls: ['../ui/page.css', './accounts-page.css'],
+})
+export class AccountsPage {
+  protected readonly context = inject(WorkspaceContext);
+  private readonly api = inject(AccountsApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+
+  protected readonly canManage = computed(() => this.context.can('accounts:manage'));
+
+  protected readonly accounts = rxResource({
+    params: () => this.context.currentId(),
+    stream: ({ params: ws }) => listAll((cursor) => this.api.list(ws, cursor)),
+  });
+
+  /** Results of tests run on this page, newer than the list's `lastTest`. */
+  private readonly tests = signal<Record<string, ConnectionTestDto>>({});
+  protected readonly testing = signal<ReadonlySet<string>>(new Set());
+  protected readonly busy = signal<string | null>(null);
+
+  protected readonly rows = computed((): AccountRow[] => {
+    if (!this.accounts.hasValue()) return [];
+    const tests = this.tests();
+    return this.accounts.value().map((account) => {
+      const test = tests[account.id] ?? account.lastTest;
+      return {
+        ...account,
+        providerLabel: providerInfo(account.provider).label,
+        statusChip: ACCOUNT_STATUS[account.status],
+        test,
+        testChip: test ? TEST_RESULT[test.result] : null,
+        editable: account.status !== 'disconnected',
+      };
+    });
+  });
+
+  protected readonly columns = computed(() =>
+    this.canManage()
+      ? ['account', 'status', 'credential', 'budget', 'test', 'actions']
+      : ['account', 'status', 'credential', 'budget', 'test'],
+  );
+
+  protected errorOf(error: unknown): string {
+    return describeError(error, 'The accounts could not be loaded.');
+  }
+
+  protected connect(): void {
+    const workspaceId = this.context.currentId();
+    if (!workspaceId) return;
+    const data: ConnectAccountDialogData = { workspaceId };
+    this.dialog
+      .open(ConnectAccountDialog, { data, width: '560px', maxWidth: '95vw' })
+      .afterClosed()
+      .subscribe((account) => {
+        if (!account) return;
+        this.notify(`${account.displayName} is connected. Test the connection to check the key.`);
+        this.accounts.reload();
+      });
+  }
+
+  protected edit(account: AccountRow): void {
+    this.openAccountDialog(EditAccountDialog, account, `${account.displayName} was saved.`);
+  }
+
+  protected rotate(account: AccountRow): void {
+    this.openAccountDialog(
+      RotateCredentialsDialog,
+      account,
+      `The key of ${account.displayName} was replaced. Test the connection to check it.`,
+    );
+  }
+
+  protected async test(account: AccountRow): Promise<void> {
+    const ws = this.context.currentId();
+    if (!ws) return;
+    this.testing.update((ids) => new Set(ids).add(account.id));
+    try {
+      const result = await firstValueFrom(this.api.test(ws, account.id));
+      this.tests.update((tests) => ({ ...tests, [account.id]: result }));
+    } catch (error) {
+      this.notify(describeError(error, 'The connection test could not be run.'));
+    } finally {
+      this.testing.update((ids) => {
+        const next = new Set(ids);
+        next.delete(account.id);
+        return next;
+      });
+    }
+  }
+
+  protected async setSync(account: AccountRow, syncEnabled: boolean): Promise<void> {
+    const ws = this.context.currentId();
+    if (!ws) return;
+    this.busy.set(account.id);
+    try {
+      await firstValueFrom(this.api.update(ws, account.id, { syncEnabled }));
+      this.notify(
+        syncEnabled ? `Sync of ${account.displayName} resumed.` : `Sync of ${account.displayName} paused.`,
+      );
+      this.accounts.reload();
+    } catch (error) {
+      this.notify(describeError(error, 'The account could not be changed.'));
+    } finally {
+      this.busy.set(null);
+    }
+  }
+
+  protected async disconnect(account: AccountRow): Promise<void> {
+    const ws = this.context.currentId();
+    if (!ws) return;
+    const confirmed = await confirmAction(this.dialog, {
+      title: `Disconnect ${account.displayName}?`,
+      message:
+        'Its key is deleted and syncing stops. The usage and costs recorded so far stay, read-only. This cannot be undone; connect the account again to resume.',
+      confirmLabel: 'Disconnect',
+      destructive: true,
+    });
+    if (!confirmed) return;
+    this.busy.set(account.id);
+    try {
+      await firstValueFrom(this.api.disconnect(ws, account.id));
+      this.notify(`${account.displayName} was disconnected.`);
+      this.accounts.reload();
+    } catch (error) {
+      this.notify(describeError(error, 'The account could not be disconnected.'));
+    } finally {
+      this.busy.set(null);
+    }
+  }
+
+  private openAccountDialog(
+    component: typeof EditAccountDialog | typeof RotateCredentialsDialog,
+    account: AccountRow,
+    done: string,
+  ): void {
+    const workspaceId = this.context.currentId();
+    if (!workspaceId) return;
+    const data: AccountDialogData = { workspaceId, account };
+    this.dialog
+      .open<unknown, AccountDialogData, AccountDto>(component, {
+        data,
+        width: '520px',
+        maxWidth: '95vw',
+      })
+      .afterClosed()
+      .subscribe((saved) => {
+        if (!saved) return;
+        this.notify(done);
+        this.accounts.reload();
+      });
+  }
+
+  private notify(message: string): void {
+    this.snackBar.open(message, 'Close', { duration: 5000 });
+  }
+}

@@ -1,0 +1,20 @@
+import type { Page } from '@act/contracts';
+import { EMPTY, Observable, expand, map, reduce } from 'rxjs';
+
+/**
+ * Follows `nextCursor` until the list ends, for the short lists a page shows
+ * whole (members, accounts, keys). Capped so a server bug cannot loop forever.
+ */
+export function listAll<T>(
+  fetchPage: (cursor: string | null) => Observable<Page<T>>,
+  maxPages = 20,
+): Observable<T[]> {
+  let pages = 0;
+  return fetchPage(null).pipe(
+    expand((page) =>
+      page.nextCursor && ++pages < maxPages ? fetchPage(page.nextCursor) : EMPTY,
+    ),
+    map((page) => page.items),
+    reduce((all, items) => all.concat(items), [] as T[]),
+  );
+}
