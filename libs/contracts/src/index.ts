@@ -6,3 +6,5 @@ export * from './lib/health';
 export * from './lib/problem';
 export * from './lib/identity';
 export * from './lib/accounts';
+export * from './lib/usage';
+export * from './lib/pricing';

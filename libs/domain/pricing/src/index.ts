@@ -10,6 +10,10 @@
  * - `resolveModel` maps a provider's model id to a catalogue key, or says why it is unpriced.
  * - `estimateCost` prices token classes and units with a sheet, exactly, flagging every
  *   fallback and never counting an unpriced quantity as $0.
+ * - `PriceCatalogue` + `priceUsage`: the book and resolution index as a log prefix knows them,
+ *   and one usage row priced with them (status, estimate, the PriceSet id used).
+ * - `planCatalogueImport`: the PriceSets a catalogue file adds (new or changed models only)
+ *   and its `CatalogueImported.v1` marker.
  */
 export { PriceDecimal, money, moneyFromFloat, moneyString, roundForDisplay } from './lib/money';
 export {
@@ -62,3 +66,21 @@ export {
   type CostFlagCode,
   type UnpricedQuantity,
 } from './lib/cost-engine';
+export {
+  PriceCatalogue,
+  priceUsage,
+  pricedUsageFingerprint,
+  type PricedUsage,
+  type PricedUsageDetail,
+  type PricedUsageInput,
+  type UsageCostStatus,
+} from './lib/priced-usage';
+export {
+  CATALOGUE_IMPORTED,
+  CATALOGUE_BASELINE_DAY,
+  planCatalogueImport,
+  catalogueImportedId,
+  type CatalogueImported,
+  type CatalogueImportedData,
+  type CatalogueImportPlan,
+} from './lib/catalogue-import';

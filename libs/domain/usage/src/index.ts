@@ -8,6 +8,8 @@
  * - `buildRequestType` / `parseRequestType`, `buildLineItem` / `parseLineItem`: canonical keys.
  * - `ledgerStreamId`: the stream an event goes to; `ledgerState` + `decideRecord`: what to append.
  * - `foldLatest`, `usageTotals`, `costTotals`: latest-wins per key, then exact totals.
+ * - `costVersionDecider`: recomputes into new cost versions, their activation, period closes
+ *   (`RecomputeStarted.v1`, `CostVersionActivated.v1`, `PeriodClosed.v1` in `costStreamId`).
  */
 export * from './lib/quantities';
 export * from './lib/json';
@@ -19,3 +21,4 @@ export * from './lib/validation';
 export * from './lib/latest';
 export * from './lib/totals';
 export * from './lib/ledger';
+export * from './lib/cost-versions';

@@ -1,132 +1,419 @@
 import type { SqlExecutor } from '@act/server/database';
 import type { RecordedEvent } from '@act/server/event-store';
 import type { Projection } from '@act/server/projections';
+import { PRICE_SET, type PriceCatalogue, type PriceSetData, priceUsage, type PricedUsage } from '@act/domain/pricing';
 import {
   COST_REPORTED,
+  COST_VERSION_ACTIVATED,
   foldLatest,
+  parseLineItem,
+  PERIOD_CLOSED,
+  RECOMPUTE_STARTED,
   USAGE_OBSERVED,
   type CostReported,
+  type CostVersionActivatedData,
+  type PeriodClosedData,
+  type RecomputeStartedData,
   type UsageLedgerEvent,
   type UsageObserved,
 } from '@act/domain/usage';
+import { loadPriceCatalogue } from './price-catalogue-cache';
+import { repriceRows, selectScopeRows, type RepricedRow } from './repricing';
+import { readStagedRows } from './recompute-staging';
 
 /**
- * The ledger's current state: one row per usage key (workspace, account, day, requestType) and
- * per billed line (workspace, account, day, lineItem), holding the latest observation.
+ * The usage ledger's read model, in one projection so that every figure comes from one
+ * consistent prefix of the log (usage, prices, cost versions and period closes interact):
  *
- * Latest-wins is decided exactly as the domain's `compareLatest` does, and in SQL as well as in
- * the batch: a row is replaced only by an observation with a greater (observedAt, event id),
- * both compared byte-wise (collate "C", like JavaScript string order). So the read model is the
- * same whatever order events arrive in, and replaying an event changes nothing.
+ * - `usage_latest`, `cost_latest`: the current observation per usage key and per billed line
+ *   (latest wins, decided exactly like the domain's `compareLatest`, in SQL as in the batch, so
+ *   any arrival order gives the same rows and a replayed event changes nothing).
+ * - `price_versions` (+ `price_book_meta`): every `PriceSet`, with its position; the price
+ *   book is rebuilt from it (see price-catalogue-cache.ts).
+ * - `cost_estimates`: the estimated cost of every usage row, versioned SCD-2 style
+ *   (`valid_from` ≤ v < `valid_to`): a row is written only when its figures change. New and
+ *   revised usage is priced at once with the PriceSets before it in the log and written into
+ *   the workspace's current version; a price change reaches existing rows through a recompute
+ *   (`RecomputeStarted` … `CostVersionActivated`), which writes the changed rows into a new
+ *   version and leaves the old one as it was.
+ * - `cost_workspaces`, `cost_versions`, `cost_version_deltas`: the current version per
+ *   workspace, every version (cause, who, when) and the difference it made per month, account
+ *   and model.
+ * - `period_closes`, `period_close_rows`, `period_close_billed`: what a closed month reported.
+ *
+ * Money is NUMERIC, written from decimal strings: never a JS number.
  */
 export const usageLedgerProjection: Projection = {
   name: 'usage_ledger',
-  version: 1,
-  tables: ['usage_latest', 'cost_latest'],
-  eventTypes: [USAGE_OBSERVED, COST_REPORTED],
+  version: 2,
+  tables: [
+    'usage_latest',
+    'cost_latest',
+    'price_versions',
+    'price_book_meta',
+    'cost_estimates',
+    'cost_workspaces',
+    'cost_versions',
+    'cost_version_deltas',
+    'period_closes',
+    'period_close_rows',
+    'period_close_billed',
+  ],
+  eventTypes: [USAGE_OBSERVED, COST_REPORTED, PRICE_SET, RECOMPUTE_STARTED, COST_VERSION_ACTIVATED, PERIOD_CLOSED],
 
   async setup(tx: SqlExecutor) {
-    await tx.query(`
-      create table usage_latest (
-        workspace_id text not null,
-        account_id text not null,
-        day date not null,
-        request_type text not null,
-        provider text not null,
-        model text not null,
-        operation text not null,
-        service_tier text not null,
-        context_tier text not null,
-        project text,
-        input_uncached bigint not null,
-        input_cached_read bigint not null,
-        cache_write_5m bigint not null,
-        cache_write_1h bigint not null,
-        output bigint not null,
-        reasoning bigint not null,
-        requests bigint not null,
-        images bigint not null,
-        audio_seconds bigint not null,
-        characters bigint not null,
-        search_queries bigint not null,
-        web_search_calls bigint not null,
-        reported_cost numeric,
-        source text not null,
-        final boolean not null,
-        observed_at text collate "C" not null,
-        event_id text collate "C" not null,
-        position bigint not null,
-        primary key (workspace_id, account_id, day, request_type)
-      )`);
-    await tx.query('create index usage_latest_workspace_day on usage_latest (workspace_id, day)');
-    await tx.query(`
-      create table cost_latest (
-        workspace_id text not null,
-        account_id text not null,
-        day date not null,
-        line_item text not null,
-        amount numeric not null,
-        currency text not null,
-        source text not null,
-        final boolean not null,
-        observed_at text collate "C" not null,
-        event_id text collate "C" not null,
-        position bigint not null,
-        primary key (workspace_id, account_id, day, line_item)
-      )`);
-    await tx.query('create index cost_latest_workspace_day on cost_latest (workspace_id, day)');
+    for (const statement of SCHEMA) await tx.query(statement);
   },
 
   async apply(tx: SqlExecutor, events: readonly RecordedEvent[]) {
-    const positions = new Map(events.map((e) => [e.id, e.globalPosition]));
-    // One winner per key within the batch: an upsert may not touch the same row twice.
-    const winners = [...foldLatest(events.map((e) => ({ id: e.id, type: e.type, data: e.data }) as UsageLedgerEvent)).values()];
-    const usage = winners.filter((e): e is UsageObserved => e.type === USAGE_OBSERVED);
-    const costs = winners.filter((e): e is CostReported => e.type === COST_REPORTED);
-    if (usage.length > 0) {
-      await tx.query(
-        `insert into usage_latest
-         select workspace_id, account_id, day, request_type, provider, model, operation, service_tier, context_tier, project,
-                input_uncached, input_cached_read, cache_write_5m, cache_write_1h, output, reasoning,
-                requests, images, audio_seconds, characters, search_queries, web_search_calls,
-                reported_cost, source, final, observed_at, event_id, position
-           from jsonb_to_recordset($1::jsonb) as r(
-                workspace_id text, account_id text, day date, request_type text, provider text, model text,
-                operation text, service_tier text, context_tier text, project text,
-                input_uncached bigint, input_cached_read bigint, cache_write_5m bigint, cache_write_1h bigint,
-                output bigint, reasoning bigint, requests bigint, images bigint, audio_seconds bigint,
-                characters bigint, search_queries bigint, web_search_calls bigint, reported_cost numeric,
-                source text, final boolean, observed_at text, event_id text, position bigint)
-         on conflict (workspace_id, account_id, day, request_type) do update set
-           provider = excluded.provider, model = excluded.model, operation = excluded.operation,
-           service_tier = excluded.service_tier, context_tier = excluded.context_tier, project = excluded.project,
-           input_uncached = excluded.input_uncached, input_cached_read = excluded.input_cached_read,
-           cache_write_5m = excluded.cache_write_5m, cache_write_1h = excluded.cache_write_1h,
-           output = excluded.output, reasoning = excluded.reasoning, requests = excluded.requests,
-           images = excluded.images, audio_seconds = excluded.audio_seconds, characters = excluded.characters,
-           search_queries = excluded.search_queries, web_search_calls = excluded.web_search_calls,
-           reported_cost = excluded.reported_cost, source = excluded.source, final = excluded.final,
-           observed_at = excluded.observed_at, event_id = excluded.event_id, position = excluded.position
-         where (excluded.observed_at, excluded.event_id) > (usage_latest.observed_at, usage_latest.event_id)`,
-        [JSON.stringify(usage.map((e) => usageRow(e, positions.get(e.id))))],
-      );
-    }
-    if (costs.length > 0) {
-      await tx.query(
-        `insert into cost_latest
-         select workspace_id, account_id, day, line_item, amount, currency, source, final, observed_at, event_id, position
-           from jsonb_to_recordset($1::jsonb) as r(
-                workspace_id text, account_id text, day date, line_item text, amount numeric, currency text,
-                source text, final boolean, observed_at text, event_id text, position bigint)
-         on conflict (workspace_id, account_id, day, line_item) do update set
-           amount = excluded.amount, currency = excluded.currency, source = excluded.source, final = excluded.final,
-           observed_at = excluded.observed_at, event_id = excluded.event_id, position = excluded.position
-         where (excluded.observed_at, excluded.event_id) > (cost_latest.observed_at, cost_latest.event_id)`,
-        [JSON.stringify(costs.map((e) => costRow(e, positions.get(e.id))))],
-      );
+    // Events are applied in log order; runs of ledger events and of PriceSets go set-based.
+    // A run of ledger events is priced with the PriceSets applied before it, i.e. exactly the
+    // ones earlier in the log.
+    for (const run of runs(events)) {
+      if (run.kind === 'ledger') await applyLedger(tx, run.events);
+      else if (run.kind === 'price') await applyPriceSets(tx, run.events);
+      else if (run.events[0].type === RECOMPUTE_STARTED) await applyRecomputeStarted(tx, run.events[0]);
+      else if (run.events[0].type === COST_VERSION_ACTIVATED) await applyActivation(tx, run.events[0]);
+      else await applyPeriodClosed(tx, run.events[0]);
     }
   },
 };
+
+const SCHEMA = [
+  `create table usage_latest (
+     workspace_id text not null,
+     account_id text not null,
+     day date not null,
+     request_type text not null,
+     provider text not null,
+     model text not null,
+     operation text not null,
+     service_tier text not null,
+     context_tier text not null,
+     project text,
+     input_uncached bigint not null,
+     input_cached_read bigint not null,
+     cache_write_5m bigint not null,
+     cache_write_1h bigint not null,
+     output bigint not null,
+     reasoning bigint not null,
+     requests bigint not null,
+     images bigint not null,
+     audio_seconds bigint not null,
+     characters bigint not null,
+     search_queries bigint not null,
+     web_search_calls bigint not null,
+     reported_cost numeric,
+     raw jsonb,
+     source text not null,
+     final boolean not null,
+     observed_at text collate "C" not null,
+     event_id text collate "C" not null,
+     position bigint not null,
+     primary key (workspace_id, account_id, day, request_type)
+   )`,
+  'create index usage_latest_workspace_day on usage_latest (workspace_id, day)',
+  `create table cost_latest (
+     workspace_id text not null,
+     account_id text not null,
+     day date not null,
+     line_item text not null,
+     provider text not null,
+     project text,
+     amount numeric not null,
+     currency text not null,
+     raw jsonb,
+     source text not null,
+     final boolean not null,
+     observed_at text collate "C" not null,
+     event_id text collate "C" not null,
+     position bigint not null,
+     primary key (workspace_id, account_id, day, line_item)
+   )`,
+  'create index cost_latest_workspace_day on cost_latest (workspace_id, day)',
+  `create table price_versions (
+     position bigint primary key,
+     price_set_id text not null unique,
+     provider text not null,
+     model text not null,
+     effective_from date not null,
+     source text not null,
+     workspace_id text,
+     set_by text,
+     catalogue_key text,
+     supersedes text,
+     data jsonb not null,
+     recorded_at timestamptz not null
+   )`,
+  'create index price_versions_identity on price_versions (provider, model, position)',
+  `create table price_book_meta (generation uuid not null, last_position bigint not null)`,
+  `insert into price_book_meta values (gen_random_uuid(), 0)`,
+  `create table cost_estimates (
+     workspace_id text not null,
+     account_id text not null,
+     day date not null,
+     request_type text not null,
+     valid_from integer not null,
+     valid_to integer,
+     provider text not null,
+     model text not null,
+     project text,
+     usage_event_id text not null,
+     estimated_at bigint not null,
+     status text not null check (status in ('estimated', 'unpriced', 'pending', 'manual')),
+     estimated numeric,
+     price_set_id text,
+     price_provider text,
+     price_model text,
+     match text,
+     note text,
+     detail jsonb not null,
+     primary key (workspace_id, account_id, day, request_type, valid_from),
+     check (valid_to is null or valid_to > valid_from)
+   )`,
+  `create unique index cost_estimates_current on cost_estimates (workspace_id, account_id, day, request_type)
+     where valid_to is null`,
+  'create index cost_estimates_current_day on cost_estimates (workspace_id, day) where valid_to is null',
+  'create index cost_estimates_versions on cost_estimates (workspace_id, day, valid_from, valid_to)',
+  `create table cost_workspaces (
+     workspace_id text primary key,
+     current_version integer not null,
+     based_on bigint not null
+   )`,
+  `create table cost_versions (
+     workspace_id text not null,
+     version integer not null,
+     recompute_id text not null unique,
+     from_version integer not null,
+     status text not null check (status in ('running', 'active', 'superseded')),
+     causes jsonb not null,
+     reason text,
+     requested_by text,
+     requested_at text not null,
+     started_position bigint not null,
+     activated_at text,
+     activated_position bigint,
+     rows_changed integer,
+     delta numeric,
+     primary key (workspace_id, version)
+   )`,
+  `create table cost_version_deltas (
+     workspace_id text not null,
+     version integer not null,
+     month text not null,
+     account_id text not null,
+     provider text not null,
+     model text not null,
+     rows integer not null,
+     before numeric not null,
+     after numeric not null,
+     delta numeric not null,
+     became_unpriced integer not null,
+     became_priced integer not null,
+     primary key (workspace_id, version, month, account_id, provider, model)
+   )`,
+  `create table period_closes (
+     workspace_id text not null,
+     month text not null,
+     version integer not null,
+     closed_by text,
+     closed_at text not null,
+     position bigint not null,
+     primary key (workspace_id, month)
+   )`,
+  `create table period_close_rows (
+     workspace_id text not null,
+     month text not null,
+     account_id text not null,
+     day date not null,
+     request_type text not null,
+     provider text not null,
+     model text not null,
+     project text,
+     status text not null,
+     estimated numeric,
+     reported_cost numeric,
+     primary key (workspace_id, month, account_id, day, request_type)
+   )`,
+  `create table period_close_billed (
+     workspace_id text not null,
+     month text not null,
+     account_id text not null,
+     day date not null,
+     line_item text not null,
+     provider text not null,
+     project text,
+     amount numeric not null,
+     final boolean not null,
+     primary key (workspace_id, month, account_id, day, line_item)
+   )`,
+];
+
+type Run =
+  | { kind: 'ledger'; events: RecordedEvent[] }
+  | { kind: 'price'; events: RecordedEvent[] }
+  | { kind: 'single'; events: [RecordedEvent] };
+
+function* runs(events: readonly RecordedEvent[]): Iterable<Run> {
+  let current: Run | null = null;
+  for (const event of events) {
+    const kind = event.type === USAGE_OBSERVED || event.type === COST_REPORTED ? 'ledger' : event.type === PRICE_SET ? 'price' : 'single';
+    if (current && current.kind === kind && kind !== 'single') {
+      current.events.push(event);
+      continue;
+    }
+    if (current) yield current;
+    current = kind === 'single' ? { kind, events: [event] } : { kind, events: [event] };
+  }
+  if (current) yield current;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage and billed costs
+
+async function applyLedger(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+  const positions = new Map(events.map((e) => [e.id, e.globalPosition]));
+  // One winner per key within the batch: an upsert may not touch the same row twice.
+  const winners = [...foldLatest(events.map((e) => ({ id: e.id, type: e.type, data: e.data }) as UsageLedgerEvent)).values()];
+  const usage = winners.filter((e): e is UsageObserved => e.type === USAGE_OBSERVED);
+  const costs = winners.filter((e): e is CostReported => e.type === COST_REPORTED);
+  if (usage.length > 0) {
+    const replaced = await tx.query<{ event_id: string }>(
+      `insert into usage_latest
+       select workspace_id, account_id, day, request_type, provider, model, operation, service_tier, context_tier, project,
+              input_uncached, input_cached_read, cache_write_5m, cache_write_1h, output, reasoning,
+              requests, images, audio_seconds, characters, search_queries, web_search_calls,
+              reported_cost, raw, source, final, observed_at, event_id, position
+         from jsonb_to_recordset($1::jsonb) as r(
+              workspace_id text, account_id text, day date, request_type text, provider text, model text,
+              operation text, service_tier text, context_tier text, project text,
+              input_uncached bigint, input_cached_read bigint, cache_write_5m bigint, cache_write_1h bigint,
+              output bigint, reasoning bigint, requests bigint, images bigint, audio_seconds bigint,
+              characters bigint, search_queries bigint, web_search_calls bigint, reported_cost numeric, raw jsonb,
+              source text, final boolean, observed_at text, event_id text, position bigint)
+       on conflict (workspace_id, account_id, day, request_type) do update set
+         provider = excluded.provider, model = excluded.model, operation = excluded.operation,
+         service_tier = excluded.service_tier, context_tier = excluded.context_tier, project = excluded.project,
+         input_uncached = excluded.input_uncached, input_cached_read = excluded.input_cached_read,
+         cache_write_5m = excluded.cache_write_5m, cache_write_1h = excluded.cache_write_1h,
+         output = excluded.output, reasoning = excluded.reasoning, requests = excluded.requests,
+         images = excluded.images, audio_seconds = excluded.audio_seconds, characters = excluded.characters,
+         search_queries = excluded.search_queries, web_search_calls = excluded.web_search_calls,
+         reported_cost = excluded.reported_cost, raw = excluded.raw, source = excluded.source, final = excluded.final,
+         observed_at = excluded.observed_at, event_id = excluded.event_id, position = excluded.position
+       where (excluded.observed_at, excluded.event_id) > (usage_latest.observed_at, usage_latest.event_id)
+       returning event_id`,
+      [JSON.stringify(usage.map((e) => usageRow(e, positions.get(e.id))))],
+    );
+    // Only observations that became current are priced: a stale or replayed one changed nothing.
+    const current = new Set(replaced.map((r) => r.event_id));
+    const priced = usage.filter((e) => current.has(e.id));
+    if (priced.length > 0) {
+      const catalogue = await loadPriceCatalogue(tx);
+      await writeUsageEstimates(tx, priced.map((e) => estimateRow(e, positions.get(e.id) ?? 0n, catalogue)));
+    }
+  }
+  if (costs.length > 0) {
+    await tx.query(
+      `insert into cost_latest
+       select workspace_id, account_id, day, line_item, provider, project, amount, currency, raw, source, final,
+              observed_at, event_id, position
+         from jsonb_to_recordset($1::jsonb) as r(
+              workspace_id text, account_id text, day date, line_item text, provider text, project text, amount numeric,
+              currency text, raw jsonb, source text, final boolean, observed_at text, event_id text, position bigint)
+       on conflict (workspace_id, account_id, day, line_item) do update set
+         provider = excluded.provider, project = excluded.project, amount = excluded.amount,
+         currency = excluded.currency, raw = excluded.raw, source = excluded.source, final = excluded.final,
+         observed_at = excluded.observed_at, event_id = excluded.event_id, position = excluded.position
+       where (excluded.observed_at, excluded.event_id) > (cost_latest.observed_at, cost_latest.event_id)`,
+      [JSON.stringify(costs.map((e) => costRow(e, positions.get(e.id))))],
+    );
+  }
+}
+
+interface EstimateRow {
+  workspace_id: string;
+  account_id: string;
+  day: string;
+  request_type: string;
+  provider: string;
+  model: string;
+  project: string | null;
+  usage_event_id: string;
+  estimated_at: string;
+  status: string;
+  estimated: string | null;
+  price_set_id: string | null;
+  price_provider: string | null;
+  price_model: string | null;
+  match: string | null;
+  note: string | null;
+  detail: unknown;
+}
+
+function estimateRow({ id, data }: UsageObserved, position: bigint, catalogue: PriceCatalogue): EstimateRow {
+  return {
+    workspace_id: data.workspaceId,
+    account_id: data.accountId,
+    day: data.day,
+    request_type: data.requestType,
+    provider: data.provider,
+    model: data.model,
+    project: data.project ?? null,
+    usage_event_id: id,
+    estimated_at: String(position),
+    ...pricedColumns(priceUsage(data, catalogue)),
+  };
+}
+
+function pricedColumns(priced: PricedUsage) {
+  return {
+    status: priced.status,
+    estimated: priced.estimated,
+    price_set_id: priced.priceSetId,
+    price_provider: priced.priceProvider,
+    price_model: priced.priceModel,
+    match: priced.match,
+    note: priced.note,
+    detail: priced.detail,
+  };
+}
+
+const ESTIMATE_RECORD = `workspace_id text, account_id text, day date, request_type text, provider text, model text,
+  project text, usage_event_id text, estimated_at bigint, status text, estimated numeric, price_set_id text,
+  price_provider text, price_model text, match text, note text, detail jsonb`;
+const ESTIMATE_COLUMNS = `workspace_id, account_id, day, request_type, provider, model, project, usage_event_id,
+  estimated_at, status, estimated, price_set_id, price_provider, price_model, match, note, detail`;
+
+/**
+ * Writes re-priced usage into each workspace's current version: a row that belongs to an
+ * earlier version too is closed there (so that version keeps what it said) and a new row is
+ * started; a row that started in the current version is updated in place.
+ */
+async function writeUsageEstimates(tx: SqlExecutor, rows: readonly EstimateRow[]): Promise<void> {
+  const input = JSON.stringify(rows);
+  await tx.query(
+    `update cost_estimates e set valid_to = i.current_version
+       from (select r.*, coalesce(w.current_version, 1) as current_version
+               from jsonb_to_recordset($1::jsonb) as r(${ESTIMATE_RECORD})
+               left join cost_workspaces w on w.workspace_id = r.workspace_id) i
+      where e.workspace_id = i.workspace_id and e.account_id = i.account_id and e.day = i.day
+        and e.request_type = i.request_type and e.valid_to is null and e.valid_from < i.current_version`,
+    [input],
+  );
+  await tx.query(
+    `insert into cost_estimates (${ESTIMATE_COLUMNS}, valid_from)
+     select r.*, coalesce(w.current_version, 1)
+       from jsonb_to_recordset($1::jsonb) as r(${ESTIMATE_RECORD})
+       left join cost_workspaces w on w.workspace_id = r.workspace_id
+     on conflict (workspace_id, account_id, day, request_type, valid_from) do update set
+       provider = excluded.provider, model = excluded.model, project = excluded.project,
+       usage_event_id = excluded.usage_event_id, estimated_at = excluded.estimated_at, status = excluded.status,
+       estimated = excluded.estimated, price_set_id = excluded.price_set_id, price_provider = excluded.price_provider,
+       price_model = excluded.price_model, match = excluded.match, note = excluded.note, detail = excluded.detail`,
+    [input],
+  );
+}
 
 function usageRow({ id, data }: UsageObserved, position: bigint | undefined) {
   const { tokens: t, units: u } = data;
@@ -141,20 +428,22 @@ function usageRow({ id, data }: UsageObserved, position: bigint | undefined) {
     service_tier: data.serviceTier,
     context_tier: data.contextTier,
     project: data.project ?? null,
-    input_uncached: t.inputUncached,
-    input_cached_read: t.inputCachedRead,
-    cache_write_5m: t.cacheWrite5m,
-    cache_write_1h: t.cacheWrite1h,
-    output: t.output,
-    reasoning: t.reasoning,
-    requests: u.requests,
-    images: u.images,
-    audio_seconds: u.audioSeconds,
-    characters: u.characters,
-    search_queries: u.searchQueries,
-    web_search_calls: u.webSearchCalls,
+    // An event written before a class existed has no field for it: that is a 0.
+    input_uncached: t.inputUncached ?? 0,
+    input_cached_read: t.inputCachedRead ?? 0,
+    cache_write_5m: t.cacheWrite5m ?? 0,
+    cache_write_1h: t.cacheWrite1h ?? 0,
+    output: t.output ?? 0,
+    reasoning: t.reasoning ?? 0,
+    requests: u.requests ?? 0,
+    images: u.images ?? 0,
+    audio_seconds: u.audioSeconds ?? 0,
+    characters: u.characters ?? 0,
+    search_queries: u.searchQueries ?? 0,
+    web_search_calls: u.webSearchCalls ?? 0,
     // Money travels as a decimal string into NUMERIC: never through a JS number.
     reported_cost: data.reportedCost?.amount ?? null,
+    raw: data.raw ?? null,
     source: data.source,
     final: data.final,
     observed_at: data.observedAt,
@@ -164,17 +453,217 @@ function usageRow({ id, data }: UsageObserved, position: bigint | undefined) {
 }
 
 function costRow({ id, data }: CostReported, position: bigint | undefined) {
+  const line = parseLineItem(data.lineItem);
   return {
     workspace_id: data.workspaceId,
     account_id: data.accountId,
     day: data.day,
     line_item: data.lineItem,
+    provider: line.ok ? line.value.provider : (data.lineItem.split('|')[0] ?? ''),
+    project: line.ok ? (line.value.project ?? null) : null,
     amount: data.amount,
     currency: data.currency,
+    raw: data.raw ?? null,
     source: data.source,
     final: data.final,
     observed_at: data.observedAt,
     event_id: id,
     position: String(position ?? 0n),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prices
+
+async function applyPriceSets(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+  const rows = events.map((e) => {
+    const data = e.data as PriceSetData;
+    return {
+      position: String(e.globalPosition),
+      price_set_id: e.id,
+      provider: data.provider,
+      model: data.model,
+      effective_from: data.effectiveFrom,
+      source: data.source,
+      workspace_id: data.workspaceId ?? null,
+      // Who set it: the event's own field, else the acting user in its metadata.
+      set_by: data.setBy ?? actorOf(e),
+      catalogue_key: data.catalogueKey ?? null,
+      supersedes: data.supersedes ?? null,
+      data,
+      recorded_at: e.recordedAt.toISOString(),
+    };
+  });
+  await tx.query(
+    `insert into price_versions
+     select position, price_set_id, provider, model, effective_from, source, workspace_id, set_by, catalogue_key,
+            supersedes, data, recorded_at
+       from jsonb_to_recordset($1::jsonb) as r(position bigint, price_set_id text, provider text, model text,
+            effective_from date, source text, workspace_id text, set_by text, catalogue_key text, supersedes text,
+            data jsonb, recorded_at timestamptz)
+     on conflict do nothing`,
+    [JSON.stringify(rows)],
+  );
+  await tx.query('update price_book_meta set last_position = greatest(last_position, $1::bigint)', [
+    String(events[events.length - 1].globalPosition),
+  ]);
+}
+
+function actorOf(event: RecordedEvent): string | null {
+  const actor = event.metadata?.['actorId'];
+  return typeof actor === 'string' ? actor : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost versions
+
+async function applyRecomputeStarted(tx: SqlExecutor, event: RecordedEvent): Promise<void> {
+  const data = event.data as RecomputeStartedData;
+  await tx.query(
+    `insert into cost_versions (workspace_id, version, recompute_id, from_version, status, causes, reason,
+                                requested_by, requested_at, started_position)
+     values ($1, $2, $3, $4, 'running', $5::jsonb, $6, $7, $8, $9::bigint)
+     on conflict do nothing`,
+    [
+      data.workspaceId,
+      data.version,
+      data.recomputeId,
+      data.fromVersion,
+      JSON.stringify(data.causes),
+      data.reason ?? null,
+      data.requestedBy ?? actorOf(event),
+      data.requestedAt,
+      String(event.globalPosition),
+    ],
+  );
+}
+
+/**
+ * Makes a recompute's version current. The changed rows come from the worker's staging table
+ * when it finished staging this recompute (the usual, live case), else they are computed here
+ * with the same function (a rebuild, after the staging rows were cleaned up): both give the
+ * rows in scope repriced with the PriceSets before the recompute's start. A row whose usage
+ * changed after that start was priced with newer prices already and is left alone.
+ */
+async function applyActivation(tx: SqlExecutor, event: RecordedEvent): Promise<void> {
+  const data = event.data as CostVersionActivatedData;
+  const [run] = await tx.query<{ version: number; started_position: string; status: string }>(
+    `select version, started_position::text, status from cost_versions where recompute_id = $1`,
+    [data.recomputeId],
+  );
+  // Replayed, or a recompute this version never saw start: nothing to do.
+  if (!run || run.status !== 'running') return;
+  const startedAt = BigInt(run.started_position);
+  const [workspace] = await tx.query<{ based_on: string }>(
+    'select based_on::text from cost_workspaces where workspace_id = $1',
+    [data.workspaceId],
+  );
+  const basedOn = BigInt(workspace?.based_on ?? '0');
+
+  const staged = await readStagedRows(tx, data.recomputeId);
+  let changed: readonly RepricedRow[];
+  if (staged !== null) {
+    changed = staged;
+  } else {
+    const scope = { workspaceId: data.workspaceId, before: startedAt, basedOn };
+    changed = repriceRows(await selectScopeRows(tx, scope), await loadPriceCatalogue(tx, startedAt));
+  }
+
+  const version = run.version;
+  const input = JSON.stringify(
+    changed.map((row) => ({
+      account_id: row.accountId,
+      day: row.day,
+      request_type: row.requestType,
+      usage_event_id: row.usageEventId,
+      ...pricedColumns(row.after),
+    })),
+  );
+  // Close the rows the recompute changed (only those still as it saw them) and start new ones.
+  await tx.query(
+    `with input as (
+       select * from jsonb_to_recordset($1::jsonb) as r(account_id text, day date, request_type text, usage_event_id text,
+              status text, estimated numeric, price_set_id text, price_provider text, price_model text, match text,
+              note text, detail jsonb)
+     ), closed as (
+       update cost_estimates e set valid_to = $3
+         from input i
+        where e.workspace_id = $2 and e.account_id = i.account_id and e.day = i.day and e.request_type = i.request_type
+          and e.valid_to is null and e.usage_event_id = i.usage_event_id and e.estimated_at < $4::bigint
+       returning e.*
+     ), deltas as (
+       insert into cost_version_deltas
+       select $2, $3, to_char(c.day, 'YYYY-MM'), c.account_id, c.provider, c.model, count(*),
+              coalesce(sum(c.estimated), 0), coalesce(sum(i.estimated), 0),
+              coalesce(sum(i.estimated), 0) - coalesce(sum(c.estimated), 0),
+              count(*) filter (where c.status <> 'unpriced' and i.status = 'unpriced'),
+              count(*) filter (where c.status = 'unpriced' and i.status <> 'unpriced')
+         from closed c join input i on i.account_id = c.account_id and i.day = c.day and i.request_type = c.request_type
+        group by to_char(c.day, 'YYYY-MM'), c.account_id, c.provider, c.model
+     )
+     insert into cost_estimates (${ESTIMATE_COLUMNS}, valid_from)
+     select c.workspace_id, c.account_id, c.day, c.request_type, c.provider, c.model, c.project, c.usage_event_id,
+            $4::bigint, i.status, i.estimated, i.price_set_id, i.price_provider, i.price_model, i.match, i.note, i.detail, $3
+       from closed c join input i on i.account_id = c.account_id and i.day = c.day and i.request_type = c.request_type`,
+    [input, data.workspaceId, version, String(startedAt)],
+  );
+  const [summary] = await tx.query<{ rows: string; delta: string }>(
+    `select coalesce(sum(rows), 0)::text as rows, coalesce(sum(delta), 0)::text as delta
+       from cost_version_deltas where workspace_id = $1 and version = $2`,
+    [data.workspaceId, version],
+  );
+  await tx.query(
+    `update cost_versions set status = 'superseded' where workspace_id = $1 and status = 'active'`,
+    [data.workspaceId],
+  );
+  await tx.query(
+    `update cost_versions set status = 'active', activated_at = $3, activated_position = $4::bigint,
+            rows_changed = $5, delta = $6::numeric
+      where workspace_id = $1 and version = $2`,
+    [data.workspaceId, version, data.activatedAt, String(event.globalPosition), Number(summary?.rows ?? 0), summary?.delta ?? '0'],
+  );
+  await tx.query(
+    `insert into cost_workspaces (workspace_id, current_version, based_on) values ($1, $2, $3::bigint)
+     on conflict (workspace_id) do update set current_version = excluded.current_version, based_on = excluded.based_on`,
+    [data.workspaceId, version, String(startedAt)],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Period close
+
+/**
+ * Freezes what the month reports at the close: a copy of its current estimates and billed
+ * lines. Later changes (a recompute, late usage, a late bill) never touch the copy; queries
+ * show them as adjustments against it.
+ */
+async function applyPeriodClosed(tx: SqlExecutor, event: RecordedEvent): Promise<void> {
+  const data = event.data as PeriodClosedData;
+  const inserted = await tx.query(
+    `insert into period_closes (workspace_id, month, version, closed_by, closed_at, position)
+     select $1, $2, coalesce((select current_version from cost_workspaces where workspace_id = $1), 1), $3, $4, $5::bigint
+     on conflict do nothing
+     returning month`,
+    [data.workspaceId, data.month, data.closedBy ?? actorOf(event), data.closedAt, String(event.globalPosition)],
+  );
+  if (inserted.length === 0) return;
+  const start = `${data.month}-01`;
+  await tx.query(
+    `insert into period_close_rows
+     select e.workspace_id, $2, e.account_id, e.day, e.request_type, e.provider, e.model, e.project, e.status,
+            e.estimated, u.reported_cost
+       from cost_estimates e
+       left join usage_latest u on u.workspace_id = e.workspace_id and u.account_id = e.account_id
+                               and u.day = e.day and u.request_type = e.request_type
+      where e.workspace_id = $1 and e.valid_to is null
+        and e.day >= $3::date and e.day < ($3::date + interval '1 month')`,
+    [data.workspaceId, data.month, start],
+  );
+  await tx.query(
+    `insert into period_close_billed
+     select workspace_id, $2, account_id, day, line_item, provider, project, amount, final
+       from cost_latest
+      where workspace_id = $1 and day >= $3::date and day < ($3::date + interval '1 month')`,
+    [data.workspaceId, data.month, start],
+  );
 }

@@ -1,0 +1,172 @@
+import Decimal from 'decimal.js';
+import { describeOnEachEngine } from '@act/server/database/testing';
+import { AuditQueries } from './audit-queries';
+import { PricingCommands } from './pricing-commands';
+import { PricingQueries } from './pricing-queries';
+import { cost, openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
+import { UsageQueries } from './usage-queries';
+
+/*
+ * Catalogue prices used below (LiteLLM, shipped 2026-08-01):
+ *   gpt-4o-mini: input 0.00000015, output 0.0000006, cached read 0.000000075 per token.
+ *   gpt-4o: input 0.0000025, output 0.00001.
+ */
+describeOnEachEngine('cost estimates', (database) => {
+  const db = () => database().db;
+  let h: LedgerHarness;
+
+  beforeEach(async () => {
+    h = await openHarness(db());
+    await h.seed();
+  });
+
+  it('prices each usage row with the version in force on its day and records that version', async () => {
+    // 1000 × 0.00000015 + 4000 × 0.000000075 + 500 × 0.0000006 = 0.00015 + 0.0003 + 0.0003 = 0.00075
+    await h.record.handle([usage({ tokens: { inputUncached: 1000, inputCachedRead: 4000, output: 500 } })]);
+    await h.drain();
+    const [row] = await db().query<{ status: string; estimated: string; price_set_id: string; match: string; valid_from: number }>(
+      'select status, estimated::text, price_set_id, match, valid_from from cost_estimates',
+    );
+    expect(row).toMatchObject({ status: 'estimated', match: 'alias', valid_from: 1 });
+    expect(new Decimal(row.estimated).equals('0.00075')).toBe(true);
+    const history = await new PricingQueries(db()).history('ws1', 'openai', 'gpt-4o-mini');
+    expect(history.versions.map((v) => v.priceSetId)).toEqual([row.price_set_id]);
+    expect(history.versions[0]).toMatchObject({ source: 'catalogue', scope: 'catalogue', effectiveFrom: '1970-01-01' });
+
+    const summary = await new UsageQueries(db()).monthSummary('ws1', '2026-10');
+    expect(summary).toMatchObject({ estimated: '0.00075', costVersion: 1, currentCostVersion: 1, estimatedIsLowerBound: false });
+    expect(summary.byModel).toEqual([
+      expect.objectContaining({ key: 'openai/gpt-4o-mini-2024-07-18', provider: 'openai', model: 'gpt-4o-mini-2024-07-18', estimated: '0.00075', reconciled: null }),
+    ]);
+  });
+
+  it('status: unpriced is counted apart and never $0; pending, manual and reconciled are distinct', async () => {
+    await h.record.handle([
+      usage({ accountId: 'a-est', model: 'gpt-4o' }),
+      usage({ accountId: 'a-unp', model: 'no-such-model-2030' }),
+      usage({ accountId: 'a-pen', final: false }),
+      usage({ accountId: 'a-man', source: 'manual' }),
+      usage({ accountId: 'a-rec' }),
+      cost({ accountId: 'a-rec', amount: '0.0003' }),
+    ]);
+    await h.drain();
+    const rows = await db().query<{ account_id: string; status: string; estimated: string | null; note: string | null }>(
+      'select account_id, status, estimated::text, note from cost_estimates order by account_id',
+    );
+    const byAccount = Object.fromEntries(rows.map((r) => [r.account_id, r]));
+    expect(byAccount['a-unp']).toMatchObject({ status: 'unpriced', estimated: null });
+    expect(byAccount['a-unp'].note).toContain('no-such-model-2030');
+    expect(byAccount['a-pen'].status).toBe('pending');
+    expect(byAccount['a-man'].status).toBe('manual');
+    expect(byAccount['a-est'].status).toBe('estimated');
+
+    const summary = await new UsageQueries(db()).monthSummary('ws1', '2026-10');
+    expect(summary.counts).toEqual({ rows: 5, estimated: 2, manual: 1, unpriced: 1, pending: 1 });
+    expect(summary.estimatedIsLowerBound).toBe(true);
+    // gpt-4o: 1000 × 0.0000025 + 200 × 0.00001 = 0.0045; three gpt-4o-mini rows at 0.00027 each.
+    expect(summary.estimated).toBe('0.00531');
+    expect(summary.reconciled).toBe('0.0003');
+    expect(summary.byAccount.find((a) => a.key === 'a-unp')).toMatchObject({ estimated: '0', counts: { unpriced: 1 } });
+
+    const audit = await new AuditQueries(db()).month('ws1', '2026-10');
+    const cell = (account: string) => audit.cells.find((c) => c.accountId === account);
+    expect(cell('a-unp')).toMatchObject({ status: 'unpriced', estimated: null, reconciled: null, difference: null });
+    expect(cell('a-pen')?.status).toBe('pending');
+    expect(cell('a-man')?.status).toBe('manual');
+    expect(cell('a-est')?.status).toBe('estimated');
+    expect(cell('a-rec')).toMatchObject({ status: 'reconciled', estimated: '0.00027', reconciled: '0.0003', difference: '0.00003' });
+    expect(cell('a-rec')?.lines.map((l) => [l.kind, l.status])).toEqual([
+      ['usage', 'estimated'],
+      ['billed', 'reconciled'],
+    ]);
+    expect(audit.totals).toEqual({ estimated: '0.00531', reconciled: '0.0003', difference: '0.00003' });
+  });
+
+  it('drills down from an audit cell to the observation, its raw numbers and the price version used', async () => {
+    await h.record.handle([usage({ raw: { input_tokens: 1000, output_tokens: 200 }, source: 'usage-api' })]);
+    await h.drain();
+    const detail = await new AuditQueries(db()).cell('ws1', 'acc1', '2026-10-05');
+    expect(detail.observations).toHaveLength(1);
+    const [obs] = detail.observations;
+    expect(obs).toMatchObject({ source: 'usage-api', raw: { input_tokens: 1000, output_tokens: 200 }, tokens: { inputUncached: 1000, output: 200 } });
+    expect(obs.estimate).toMatchObject({
+      costVersion: 1,
+      status: 'estimated',
+      estimated: '0.00027',
+      priceEffectiveFrom: '1970-01-01',
+      priceSource: 'catalogue',
+      priceIdentity: 'openai/gpt-4o-mini',
+    });
+    expect(obs.estimate?.lines).toHaveLength(2);
+  });
+
+  it('a new usage observation for a key replaces its estimate; the workspace filter holds everywhere', async () => {
+    await h.record.handle([usage(), usage({ workspaceId: 'ws2', tokens: { output: 1_000_000 } })]);
+    await h.drain();
+    await h.record.handle([usage({ observedAt: '2026-10-07T00:00:00.000Z', tokens: { inputUncached: 2000, output: 400 } })]);
+    await h.drain();
+    const queries = new UsageQueries(db());
+    expect((await queries.monthSummary('ws1', '2026-10')).estimated).toBe('0.00054');
+    expect((await queries.monthSummary('ws2', '2026-10')).estimated).toBe('0.6');
+    const [{ n }] = await db().query<{ n: number }>(`select count(*)::int as n from cost_estimates where workspace_id = 'ws1'`);
+    expect(n).toBe(1);
+  });
+
+  it('daily series per provider, account, model and project', async () => {
+    await h.record.handle([
+      usage({ day: '2026-10-01', accountId: 'a', model: 'gpt-4o', project: 'p1' }),
+      usage({ day: '2026-10-01', accountId: 'b', project: 'p2' }),
+      usage({ day: '2026-10-02', accountId: 'a', provider: 'anthropic', model: 'claude-sonnet-4-5' }),
+      cost({ day: '2026-10-01', accountId: 'a', amount: '0.01' }),
+    ]);
+    await h.drain();
+    const queries = new UsageQueries(db());
+    const byProvider = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-31', groupBy: 'provider' });
+    expect(byProvider.points.map((p) => [p.day, p.key, p.estimated, p.reconciled])).toEqual([
+      ['2026-10-01', 'openai', '0.00477', '0.01'],
+      // claude-sonnet-4-5: 1000 × 0.000003 + 200 × 0.000015 = 0.006
+      ['2026-10-02', 'anthropic', '0.006', '0'],
+    ]);
+    const byModel = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-01', groupBy: 'model' });
+    expect(byModel.points.map((p) => [p.key, p.provider, p.model, p.reconciled])).toEqual([
+      ['openai/gpt-4o', 'openai', 'gpt-4o', null],
+      ['openai/gpt-4o-mini-2024-07-18', 'openai', 'gpt-4o-mini-2024-07-18', null],
+    ]);
+    const byProject = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-02', groupBy: 'project' });
+    expect(byProject.points.map((p) => [p.day, p.key])).toEqual([
+      ['2026-10-01', 'p1'],
+      ['2026-10-01', 'p2'],
+      ['2026-10-02', null],
+    ]);
+    const byAccount = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-01', groupBy: 'account' });
+    expect(byAccount.points.map((p) => [p.key, p.estimated, p.reconciled])).toEqual([
+      ['a', '0.0045', '0.01'],
+      ['b', '0.00027', '0'],
+    ]);
+  });
+
+  it('price catalogue: search in force on a day with override precedence, history per model', async () => {
+    const pricing = new PricingCommands(h.store);
+    await pricing.setPrice(
+      { workspaceId: 'ws1', provider: 'openai', model: 'gpt-4o', prices: { input: '0.000002', output: '0.000008' }, effectiveFrom: '2026-10-10' },
+      { actor: 'user-1' },
+    );
+    await h.drain();
+    const queries = new PricingQueries(db());
+    const before = await queries.search('ws1', { q: 'gpt-4o', day: '2026-10-09' });
+    expect(before.items.map((i) => [i.model, i.scope])).toEqual([
+      ['gpt-4o', 'catalogue'],
+      ['gpt-4o-mini', 'catalogue'],
+    ]);
+    const after = await queries.search('ws1', { q: 'GPT-4O', day: '2026-10-10', limit: 1 });
+    expect(after.items).toEqual([expect.objectContaining({ model: 'gpt-4o', scope: 'workspace', setBy: 'user-1', versions: 2 })]);
+    expect(after.items[0].prices).toEqual({ input: '0.000002', output: '0.000008' });
+    const next = await queries.search('ws1', { q: 'gpt-4o', day: '2026-10-10', cursor: after.nextCursor ?? undefined });
+    expect(next.items.map((i) => i.model)).toEqual(['gpt-4o-mini']);
+    expect(next.nextCursor).toBeNull();
+    // Another workspace never sees ws1's override.
+    expect((await queries.search('ws2', { model: 'gpt-4o', day: '2026-10-10' })).items[0].scope).toBe('catalogue');
+    expect((await queries.history('ws2', 'openai', 'gpt-4o')).versions).toHaveLength(1);
+    expect((await queries.history('ws1', 'openai', 'gpt-4o')).versions.map((v) => v.scope)).toEqual(['catalogue', 'workspace']);
+  });
+});

@@ -1,0 +1,303 @@
+import type {
+  CostDeltaRowDto,
+  CostVersionDetailDto,
+  CostVersionDto,
+  RecomputePreviewDto,
+  RecomputeProgressDto,
+  SetPriceRequestDto,
+} from '@act/contracts';
+import { DomainRuleViolation } from '@act/domain/event-sourcing';
+import { priceSetEvent, type PriceSheetStrings } from '@act/domain/pricing';
+import type { SqlExecutor } from '@act/server/database';
+import { loadPriceCatalogue } from './price-catalogue-cache';
+import { dec, requireDay, str, sum } from './query-support';
+import { repriceRows, selectScopeRows, type RepriceScope, type RepricedRow, type RowKey } from './repricing';
+
+interface VersionRow {
+  version: number;
+  recompute_id: string;
+  from_version: number;
+  status: 'running' | 'active' | 'superseded';
+  causes: string[];
+  reason: string | null;
+  requested_by: string | null;
+  requested_at: string;
+  activated_at: string | null;
+  rows_changed: number | null;
+  delta: string | null;
+}
+
+/** A price change to preview: a workspace override (default) or, for administrators, an instance-wide one. */
+export interface PriceChangePreview extends SetPriceRequestDto {
+  readonly scope?: 'workspace' | 'instance';
+}
+
+/**
+ * Cost versions and recomputes of a workspace: the list of versions with what caused each
+ * (PriceSets, who, when) and the difference it made, a recompute's progress, and the dry run
+ * of a price change. Workspace first, in every statement.
+ */
+export class CostVersionQueries {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  /** Every cost version, newest first. Version 1 (estimates as usage arrived) always exists. */
+  async versions(workspaceId: string): Promise<CostVersionDto[]> {
+    const rows = await this.sql.query<VersionRow>(
+      `select version, recompute_id, from_version, status, causes, reason, requested_by, requested_at, activated_at,
+              rows_changed, delta::text as delta
+         from cost_versions where workspace_id = $1 order by version desc`,
+      [workspaceId],
+    );
+    const causes = await this.causes(rows.flatMap((r) => r.causes));
+    const listed = rows.map((row) => toVersion(row, causes));
+    const anyActive = rows.some((r) => r.status === 'active');
+    listed.push({
+      version: 1,
+      status: anyActive ? 'superseded' : 'active',
+      recomputeId: null,
+      fromVersion: null,
+      causes: [],
+      reason: 'estimates made as usage arrived',
+      requestedBy: null,
+      requestedAt: null,
+      activatedAt: null,
+      rowsChanged: null,
+      delta: null,
+    });
+    return listed;
+  }
+
+  /** One version with the difference it made per month, account, provider and model. */
+  async version(workspaceId: string, version: number): Promise<CostVersionDetailDto | null> {
+    const listed = (await this.versions(workspaceId)).find((v) => v.version === version);
+    if (!listed) return null;
+    const deltas = await this.sql.query<DeltaRow>(
+      `select month, account_id, provider, model, rows, before::text, after::text, delta::text, became_unpriced, became_priced
+         from cost_version_deltas where workspace_id = $1 and version = $2
+        order by month, account_id, provider, model`,
+      [workspaceId, version],
+    );
+    return { ...listed, deltas: deltas.map(toDelta) };
+  }
+
+  /** A recompute's progress, or null when the workspace has no such recompute. */
+  async progress(workspaceId: string, recomputeId: string): Promise<RecomputeProgressDto | null> {
+    const [run] = await this.sql.query<VersionRow & { workspace_id: string }>(
+      `select workspace_id, version, recompute_id, status, requested_by, requested_at, rows_changed
+         from cost_versions where workspace_id = $1 and recompute_id = $2`,
+      [workspaceId, recomputeId],
+    );
+    if (!run) return null;
+    const [hasTable] = await this.sql.query<{ found: boolean }>(
+      `select to_regclass('public.cost_recompute_progress') is not null as found`,
+    );
+    const [progress] = hasTable?.found
+      ? await this.sql.query<{
+          state: 'running' | 'staged' | 'done';
+          rows_total: number;
+          rows_done: number;
+          rows_changed: number;
+          finished_at: string | null;
+          last_error: string | null;
+        }>(
+          `select state, rows_total, rows_done, rows_changed, last_error,
+                  to_char(finished_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as finished_at
+             from public.cost_recompute_progress where recompute_id = $1`,
+          [recomputeId],
+        )
+      : [];
+    const done = run.status !== 'running';
+    return {
+      recomputeId,
+      workspaceId,
+      version: run.version,
+      state: done ? 'done' : (progress?.state === 'done' ? 'staged' : progress?.state) ?? 'queued',
+      rowsDone: progress?.rows_done ?? 0,
+      rowsTotal: progress?.rows_total ?? 0,
+      rowsChanged: progress?.rows_changed ?? run.rows_changed ?? 0,
+      requestedBy: run.requested_by,
+      requestedAt: run.requested_at,
+      finishedAt: progress?.finished_at ?? null,
+      lastError: progress?.last_error ?? null,
+    };
+  }
+
+  /** The recompute currently running in the workspace, if any. */
+  async running(workspaceId: string): Promise<RecomputeProgressDto | null> {
+    const [row] = await this.sql.query<{ recompute_id: string }>(
+      `select recompute_id from cost_versions where workspace_id = $1 and status = 'running'`,
+      [workspaceId],
+    );
+    return row ? this.progress(workspaceId, row.recompute_id) : null;
+  }
+
+  /**
+   * Dry run: what a recompute would change, per month and model, if `change` were set now (or,
+   * without `change`, what the PriceSets not yet reflected in the current version would change).
+   * Nothing is written. Months already closed are flagged: there the change would show as an
+   * adjustment line.
+   */
+  async preview(workspaceId: string, change?: PriceChangePreview): Promise<RecomputePreviewDto> {
+    let catalogue = await loadPriceCatalogue(this.sql);
+    let hypothetical: RepriceScope['hypothetical'];
+    if (change) {
+      requireDay(change.effectiveFrom, 'effectiveFrom');
+      let event;
+      try {
+        event = priceSetEvent({
+          provider: change.provider,
+          model: change.model,
+          prices: change.prices as PriceSheetStrings,
+          effectiveFrom: change.effectiveFrom,
+          source: 'override',
+          ...(change.scope === 'instance' ? {} : { workspaceId }),
+        });
+      } catch (error) {
+        throw new DomainRuleViolation('price.invalid', (error as Error).message.replace(/^Invalid PriceSet: /, ''));
+      }
+      catalogue = catalogue.withEvents([event]);
+      hypothetical = { provider: change.provider, model: change.model, effectiveFrom: change.effectiveFrom };
+    }
+    const [state] = await this.sql.query<{ current_version: number; based_on: string }>(
+      'select current_version, based_on::text from cost_workspaces where workspace_id = $1',
+      [workspaceId],
+    );
+    const scope: RepriceScope = {
+      workspaceId,
+      before: null,
+      basedOn: BigInt(state?.based_on ?? '0'),
+      ...(hypothetical ? { hypothetical } : {}),
+    };
+    let inScope = 0;
+    const changed: RepricedRow[] = [];
+    let after: RowKey | null = null;
+    for (;;) {
+      const rows = await selectScopeRows(this.sql, scope, { after, limit: 5000 });
+      if (rows.length === 0) break;
+      inScope += rows.length;
+      changed.push(...repriceRows(rows, catalogue));
+      const last: RowKey = rows[rows.length - 1];
+      after = { accountId: last.accountId, day: last.day, requestType: last.requestType };
+    }
+    const closed = new Set(
+      (await this.sql.query<{ month: string }>('select month from period_closes where workspace_id = $1', [workspaceId])).map((r) => r.month),
+    );
+    const byMonthAndModel = aggregate(changed, (row) => [row.day.slice(0, 7), row.provider, row.model]).map(
+      ([[month, provider, model], agg]): CostDeltaRowDto => ({ month, provider, model, ...agg }),
+    );
+    const byMonth = aggregate(changed, (row) => [row.day.slice(0, 7)]).map(([[month], agg]) => ({
+      month,
+      before: agg.before,
+      after: agg.after,
+      delta: agg.delta,
+      rows: agg.rows,
+      closed: closed.has(month),
+    }));
+    return {
+      workspaceId,
+      currency: 'USD',
+      fromVersion: state?.current_version ?? 1,
+      rowsInScope: inScope,
+      rowsChanged: changed.length,
+      delta: sum(byMonth.map((m) => m.delta)),
+      byMonth,
+      byMonthAndModel,
+    };
+  }
+
+  private async causes(ids: readonly string[]): Promise<Map<string, CostVersionDto['causes'][number]>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.sql.query<{
+      price_set_id: string;
+      provider: string;
+      model: string;
+      effective_from: string;
+      set_by: string | null;
+      recorded_at: string;
+    }>(
+      `select price_set_id, provider, model, effective_from::text, set_by,
+              to_char(recorded_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
+         from price_versions where price_set_id in (select jsonb_array_elements_text($1::jsonb))`,
+      [JSON.stringify([...new Set(ids)])],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.price_set_id,
+        { priceSetId: r.price_set_id, provider: r.provider, model: r.model, effectiveFrom: r.effective_from, setBy: r.set_by, recordedAt: r.recorded_at },
+      ]),
+    );
+  }
+}
+
+interface DeltaRow {
+  month: string;
+  account_id: string;
+  provider: string;
+  model: string;
+  rows: number;
+  before: string;
+  after: string;
+  delta: string;
+  became_unpriced: number;
+  became_priced: number;
+}
+
+function toDelta(row: DeltaRow): CostDeltaRowDto {
+  return {
+    month: row.month,
+    accountId: row.account_id,
+    provider: row.provider,
+    model: row.model,
+    rows: row.rows,
+    before: str(dec(row.before)),
+    after: str(dec(row.after)),
+    delta: str(dec(row.delta)),
+    becameUnpriced: row.became_unpriced,
+    becamePriced: row.became_priced,
+  };
+}
+
+function toVersion(row: VersionRow, causes: Map<string, CostVersionDto['causes'][number]>): CostVersionDto {
+  return {
+    version: row.version,
+    status: row.status,
+    recomputeId: row.recompute_id,
+    fromVersion: row.from_version,
+    causes: row.causes.map(
+      (id) => causes.get(id) ?? { priceSetId: id, provider: null, model: null, effectiveFrom: null, setBy: null, recordedAt: null },
+    ),
+    reason: row.reason,
+    requestedBy: row.requested_by,
+    requestedAt: row.requested_at,
+    activatedAt: row.activated_at,
+    rowsChanged: row.rows_changed,
+    delta: row.delta === null ? null : str(dec(row.delta)),
+  };
+}
+
+type Agg = { rows: number; before: string; after: string; delta: string; becameUnpriced: number; becamePriced: number };
+
+function aggregate(rows: readonly RepricedRow[], keyOf: (row: RepricedRow) => string[]): [string[], Agg][] {
+  const groups = new Map<string, RepricedRow[]>();
+  for (const row of rows) {
+    const key = JSON.stringify(keyOf(row));
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, list]) => {
+      const before = sum(list.map((r) => r.before.estimated));
+      const after = sum(list.map((r) => r.after.estimated));
+      return [
+        JSON.parse(key) as string[],
+        {
+          rows: list.length,
+          before,
+          after,
+          delta: str(dec(after).minus(before)),
+          becameUnpriced: list.filter((r) => r.before.status !== 'unpriced' && r.after.status === 'unpriced').length,
+          becamePriced: list.filter((r) => r.before.status === 'unpriced' && r.after.status !== 'unpriced').length,
+        },
+      ];
+    });
+}

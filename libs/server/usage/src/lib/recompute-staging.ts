@@ -1,0 +1,172 @@
+import type { SqlExecutor } from '@act/server/database';
+import type { PricedUsage, UsageCostStatus } from '@act/domain/pricing';
+import { normalizeDecimal, type RepricedRow } from './repricing';
+
+/*
+ * The recompute worker's own tables, beside the event log in `public` (like the event store's
+ * tables, they are not a projection: they hold work in progress, not facts):
+ * - `cost_recompute_progress`: one row per recompute: state, rows done / total, the key the
+ *   next batch starts after. A batch moves it in the same transaction as it stages its rows,
+ *   so a crash loses nothing and a retry doubles nothing.
+ * - `cost_recompute_rows`: the rows whose figures the recompute changes, as they will be in
+ *   the new version. The projection reads them when it applies `CostVersionActivated`.
+ */
+export const RECOMPUTE_STAGING_SCHEMA = `
+create table if not exists public.cost_recompute_progress (
+  recompute_id text primary key,
+  workspace_id text not null,
+  version integer not null,
+  started_position bigint not null,
+  state text not null check (state in ('running', 'staged', 'done')),
+  rows_total integer not null,
+  rows_done integer not null default 0,
+  rows_changed integer not null default 0,
+  cursor jsonb,
+  started_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  finished_at timestamptz,
+  last_error text
+);
+create table if not exists public.cost_recompute_rows (
+  recompute_id text not null,
+  account_id text not null,
+  day date not null,
+  request_type text not null,
+  provider text not null,
+  model text not null,
+  project text,
+  usage_event_id text not null,
+  before_status text not null,
+  before_estimated numeric,
+  before_price_set_id text,
+  status text not null,
+  estimated numeric,
+  price_set_id text,
+  price_provider text,
+  price_model text,
+  match text,
+  note text,
+  detail jsonb not null,
+  primary key (recompute_id, account_id, day, request_type)
+);
+`;
+
+export async function migrateRecomputeStaging(sql: { exec(script: string): Promise<void> }): Promise<void> {
+  await sql.exec(RECOMPUTE_STAGING_SCHEMA);
+}
+
+/**
+ * The staged rows of a recompute whose staging is complete, or null when there is none to use
+ * (no staging tables, the recompute was never staged here, or its rows were already cleaned up
+ * after an earlier activation). Takes a share lock on the progress row so the worker cannot
+ * clean the rows up while a projection transaction reads them.
+ */
+export async function readStagedRows(tx: SqlExecutor, recomputeId: string): Promise<RepricedRow[] | null> {
+  const [exists] = await tx.query<{ found: boolean }>(
+    `select to_regclass('public.cost_recompute_progress') is not null as found`,
+  );
+  if (!exists?.found) return null;
+  const [progress] = await tx.query<{ state: string }>(
+    'select state from public.cost_recompute_progress where recompute_id = $1 for share',
+    [recomputeId],
+  );
+  if (progress?.state !== 'staged') return null;
+  const rows = await tx.query<StagedRow>(
+    `select account_id, day::text as day, request_type, provider, model, project, usage_event_id, before_status,
+            before_estimated::text, before_price_set_id, status, estimated::text, price_set_id, price_provider,
+            price_model, match, note, detail
+       from public.cost_recompute_rows where recompute_id = $1
+      order by account_id, day, request_type`,
+    [recomputeId],
+  );
+  return rows.map(fromStaged);
+}
+
+/** Stages a batch's changed rows (a retried batch's rows are already there: kept as they are). */
+export async function stageRows(tx: SqlExecutor, recomputeId: string, rows: readonly RepricedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into public.cost_recompute_rows
+     select $1, account_id, day, request_type, provider, model, project, usage_event_id, before_status,
+            before_estimated, before_price_set_id, status, estimated, price_set_id, price_provider, price_model,
+            match, note, detail
+       from jsonb_to_recordset($2::jsonb) as r(account_id text, day date, request_type text, provider text, model text,
+            project text, usage_event_id text, before_status text, before_estimated numeric, before_price_set_id text,
+            status text, estimated numeric, price_set_id text, price_provider text, price_model text, match text,
+            note text, detail jsonb)
+     on conflict do nothing`,
+    [
+      recomputeId,
+      JSON.stringify(
+        rows.map((row) => ({
+          account_id: row.accountId,
+          day: row.day,
+          request_type: row.requestType,
+          provider: row.provider,
+          model: row.model,
+          project: row.project,
+          usage_event_id: row.usageEventId,
+          before_status: row.before.status,
+          before_estimated: row.before.estimated,
+          before_price_set_id: row.before.priceSetId,
+          status: row.after.status,
+          estimated: row.after.estimated,
+          price_set_id: row.after.priceSetId,
+          price_provider: row.after.priceProvider,
+          price_model: row.after.priceModel,
+          match: row.after.match,
+          note: row.after.note,
+          detail: row.after.detail,
+        })),
+      ),
+    ],
+  );
+}
+
+interface StagedRow {
+  account_id: string;
+  day: string;
+  request_type: string;
+  provider: string;
+  model: string;
+  project: string | null;
+  usage_event_id: string;
+  before_status: string;
+  before_estimated: string | null;
+  before_price_set_id: string | null;
+  status: UsageCostStatus;
+  estimated: string | null;
+  price_set_id: string | null;
+  price_provider: string | null;
+  price_model: string | null;
+  match: PricedUsage['match'];
+  note: string | null;
+  detail: PricedUsage['detail'];
+}
+
+function fromStaged(row: StagedRow): RepricedRow {
+  return {
+    accountId: row.account_id,
+    day: row.day,
+    requestType: row.request_type,
+    provider: row.provider,
+    model: row.model,
+    project: row.project,
+    usageEventId: row.usage_event_id,
+    before: {
+      status: row.before_status,
+      estimated: row.before_estimated === null ? null : normalizeDecimal(row.before_estimated),
+      priceSetId: row.before_price_set_id,
+    },
+    after: {
+      status: row.status,
+      estimated: row.estimated === null ? null : normalizeDecimal(row.estimated),
+      priceSetId: row.price_set_id,
+      priceProvider: row.price_provider,
+      priceModel: row.price_model,
+      match: row.match,
+      note: row.note,
+      detail: row.detail,
+    },
+  };
+}

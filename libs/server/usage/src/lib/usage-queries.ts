@@ -1,0 +1,196 @@
+import type {
+  CostBreakdownRowDto,
+  CostRowCountsDto,
+  DailyCostPointDto,
+  DailyCostSeriesDto,
+  UsageGroupBy,
+  UsageMonthSummaryDto,
+} from '@act/contracts';
+import { DomainRuleViolation } from '@act/domain/event-sourcing';
+import type { SqlExecutor } from '@act/server/database';
+import { periodClose } from './period-close';
+import {
+  addCounts,
+  COUNT_COLUMNS,
+  countsOf,
+  emptyCounts,
+  IN_VERSION,
+  RECONCILED_SQL,
+  requireDay,
+  requireMonth,
+  resolveVersion,
+  sum,
+} from './query-support';
+
+interface GroupRow {
+  account_id: string;
+  provider: string;
+  model: string;
+  project: string | null;
+  estimated: string;
+  n_rows: number;
+  n_estimated: number;
+  n_manual: number;
+  n_unpriced: number;
+  n_pending: number;
+}
+
+const MAX_SERIES_DAYS = 400;
+
+/**
+ * Estimated and reconciled cost over the usage ledger's read model. Every method takes the
+ * workspace first and filters on it in every statement; figures come from one cost version
+ * (default: the current one). Money leaves as exact decimal strings.
+ */
+export class UsageQueries {
+  constructor(private readonly sql: SqlExecutor) {}
+
+  async monthSummary(workspaceId: string, month: string, options: { version?: number } = {}): Promise<UsageMonthSummaryDto> {
+    const range = requireMonth(month);
+    const { selected, current } = await resolveVersion(this.sql, workspaceId, options.version);
+    const groups = await this.sql.query<GroupRow>(
+      `select e.account_id, e.provider, e.model, e.project, coalesce(sum(e.estimated), 0)::text as estimated, ${COUNT_COLUMNS}
+         from cost_estimates e
+        where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
+        group by e.account_id, e.provider, e.model, e.project
+        order by e.account_id, e.provider, e.model, e.project`,
+      [workspaceId, range.start, range.end, selected],
+    );
+    const billed = await this.sql.query<{ account_id: string; provider: string; amount: string }>(
+      `select account_id, provider, sum(amount)::text as amount from (${RECONCILED_SQL}) r
+        group by account_id, provider order by account_id, provider`,
+      [workspaceId, range.start, range.end],
+    );
+    const counts = groups.reduce((acc, g) => addCounts(acc, countsOf(g)), emptyCounts());
+    return {
+      workspaceId,
+      month,
+      currency: 'USD',
+      costVersion: selected,
+      currentCostVersion: current,
+      estimated: sum(groups.map((g) => g.estimated)),
+      reconciled: sum(billed.map((b) => b.amount)),
+      estimatedIsLowerBound: counts.unpriced > 0,
+      counts,
+      byProvider: breakdown(groups, (g) => g.provider, {
+        reconciled: (key) => sum(billed.filter((b) => b.provider === key).map((b) => b.amount)),
+        extraKeys: billed.map((b) => b.provider),
+      }),
+      byAccount: breakdown(groups, (g) => g.account_id, {
+        reconciled: (key) => sum(billed.filter((b) => b.account_id === key).map((b) => b.amount)),
+        extraKeys: billed.map((b) => b.account_id),
+      }),
+      byModel: breakdown(groups, (g) => `${g.provider}/${g.model}`, {
+        describe: (g) => ({ provider: g.provider, model: g.model }),
+      }),
+      byProject: breakdown(groups, (g) => g.project),
+      closed: await periodClose(this.sql, workspaceId, month, range, selected),
+    };
+  }
+
+  /**
+   * Estimated (and, by provider or account, reconciled) cost per day and group over
+   * [from, to] inclusive, at most 400 days.
+   */
+  async dailySeries(
+    workspaceId: string,
+    query: { from: string; to: string; groupBy: UsageGroupBy; version?: number },
+  ): Promise<DailyCostSeriesDto> {
+    const from = requireDay(query.from, 'from');
+    const to = requireDay(query.to, 'to');
+    if (to < from) throw new DomainRuleViolation('query.range', `to (${to}) is before from (${from}).`);
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+    if (days > MAX_SERIES_DAYS) throw new DomainRuleViolation('query.range', `At most ${MAX_SERIES_DAYS} days per series, asked for ${days}.`);
+    const column = GROUP_COLUMNS[query.groupBy];
+    if (!column) throw new DomainRuleViolation('query.group-by', `groupBy must be provider, account, model or project.`);
+    const { selected } = await resolveVersion(this.sql, workspaceId, query.version);
+    const end = new Date(Date.parse(to) + 86_400_000).toISOString().slice(0, 10);
+    const rows = await this.sql.query<{ day: string; key: string | null; provider: string | null; model: string | null; estimated: string } & Counts>(
+      `select e.day::text as day, ${column.estimate} as key,
+              ${query.groupBy === 'model' ? 'min(e.provider)' : 'null'} as provider,
+              ${query.groupBy === 'model' ? 'min(e.model)' : 'null'} as model,
+              coalesce(sum(e.estimated), 0)::text as estimated, ${COUNT_COLUMNS}
+         from cost_estimates e
+        where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
+        group by e.day, ${column.estimate}`,
+      [workspaceId, from, end, selected],
+    );
+    const billed = column.reconciled
+      ? await this.sql.query<{ day: string; key: string | null; amount: string }>(
+          `select day::text as day, ${column.reconciled} as key, sum(amount)::text as amount
+             from (${RECONCILED_SQL}) r group by day, ${column.reconciled}`,
+          [workspaceId, from, end],
+        )
+      : [];
+    const points = new Map<string, DailyCostPointDto>();
+    const pointKey = (day: string, key: string | null) => JSON.stringify([day, key]);
+    for (const row of rows) {
+      points.set(pointKey(row.day, row.key), {
+        day: row.day,
+        key: row.key,
+        ...(row.provider !== null && row.model !== null ? { provider: row.provider, model: row.model } : {}),
+        estimated: sum([row.estimated]),
+        reconciled: column.reconciled ? '0' : null,
+        counts: countsOf(row),
+      });
+    }
+    for (const row of billed) {
+      const key = pointKey(row.day, row.key);
+      const point = points.get(key) ?? { day: row.day, key: row.key, estimated: '0', reconciled: '0', counts: emptyCounts() };
+      point.reconciled = sum([point.reconciled, row.amount]);
+      points.set(key, point);
+    }
+    return {
+      workspaceId,
+      from,
+      to,
+      groupBy: query.groupBy,
+      currency: 'USD',
+      costVersion: selected,
+      points: [...points.values()].sort((a, b) => compare(a.day, b.day) || compare(a.key ?? '', b.key ?? '')),
+    };
+  }
+}
+
+type Counts = { n_rows: number; n_estimated: number; n_manual: number; n_unpriced: number; n_pending: number };
+
+const GROUP_COLUMNS: Record<UsageGroupBy, { estimate: string; reconciled: string | null }> = {
+  provider: { estimate: 'e.provider', reconciled: 'r.provider' },
+  account: { estimate: 'e.account_id', reconciled: 'r.account_id' },
+  model: { estimate: `e.provider || '/' || e.model`, reconciled: null },
+  project: { estimate: 'e.project', reconciled: null },
+};
+
+function breakdown(
+  groups: readonly GroupRow[],
+  keyOf: (g: GroupRow) => string | null,
+  options: {
+    reconciled?: (key: string) => string;
+    extraKeys?: readonly string[];
+    describe?: (g: GroupRow) => { provider: string; model: string };
+  } = {},
+): CostBreakdownRowDto[] {
+  const byKey = new Map<string | null, { rows: GroupRow[]; counts: CostRowCountsDto }>();
+  for (const group of groups) {
+    const key = keyOf(group);
+    const entry = byKey.get(key) ?? { rows: [], counts: emptyCounts() };
+    entry.rows.push(group);
+    addCounts(entry.counts, countsOf(group));
+    byKey.set(key, entry);
+  }
+  // A provider or account with billed cost but no usage still gets a row.
+  for (const key of options.extraKeys ?? []) if (!byKey.has(key)) byKey.set(key, { rows: [], counts: emptyCounts() });
+  return [...byKey.entries()]
+    .sort(([a], [b]) => compare(a ?? '', b ?? ''))
+    .map(([key, entry]) => ({
+      key,
+      ...(options.describe && entry.rows[0] ? options.describe(entry.rows[0]) : {}),
+      estimated: sum(entry.rows.map((r) => r.estimated)),
+      reconciled: options.reconciled && key !== null ? options.reconciled(key) : null,
+      counts: entry.counts,
+    }));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
