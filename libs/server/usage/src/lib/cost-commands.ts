@@ -5,6 +5,7 @@ import {
   COST_VERSION_EVENT_TYPES,
   type CostVersionCommand,
   type CostVersionEvent,
+  type CostVersionState,
   type RecomputeStartedData,
 } from '@act/domain/usage';
 import { EventStore, RecordedEvent, WrongExpectedRevisionError } from '@act/server/event-store';
@@ -59,6 +60,12 @@ export class CostCommands {
   /** Closes a finished month: its reported figures are frozen from then on (closing again is a no-op). */
   async closePeriod(workspaceId: string, month: string, context: CommandContext = {}): Promise<CommandResult> {
     return this.execute(workspaceId, { type: 'ClosePeriod', data: { workspaceId, month } }, context);
+  }
+
+  /** The workspace's cost-version state as its stream says (current version, running recompute, closed months). */
+  async state(workspaceId: string): Promise<CostVersionState> {
+    const history = await this.store.readStream(costStreamId(workspaceId), { limit: 100_000 });
+    return foldEvents(costVersionDecider, history.filter((e) => COST_VERSION_EVENT_TYPES.includes(e.type)).map(toCostEvent));
   }
 
   private async execute(

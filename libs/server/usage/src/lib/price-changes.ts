@@ -64,12 +64,12 @@ export class PriceChanges {
       };
     } catch (error) {
       if (!(error instanceof DomainRuleViolation) || error.code !== 'recompute.running') throw error;
-      const running = await this.queries.running(workspaceId);
+      const state = await this.costs.state(workspaceId);
       return {
         priceSetId: set.priceSetId,
         position: set.position,
         recompute: null,
-        queuedBehind: running?.recomputeId ?? null,
+        queuedBehind: state.running?.recomputeId ?? null,
         rowsChanged: preview.rowsChanged,
       };
     }
