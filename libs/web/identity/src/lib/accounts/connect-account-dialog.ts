@@ -75,16 +75,28 @@ export class ConnectAccountDialog {
     this.form.controls.provider.valueChanges
       .pipe(takeUntilDestroyed())
       .subscribe((provider) => this.applyProvider(provider));
+    this.form.controls.syncEnabled.valueChanges
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => this.applyCredentialRule());
   }
 
-  /** Providers with a usage API need their admin key; for the others it is optional. */
   private applyProvider(provider: ProviderId): void {
-    const info = providerInfo(provider);
-    const credentials = this.form.controls.credentials;
-    credentials.setValidators(info.syncs ? [Validators.required] : []);
-    credentials.updateValueAndValidity();
     const name = this.form.controls.displayName;
-    if (!name.dirty) name.setValue(info.label);
+    if (!name.dirty) name.setValue(providerInfo(provider).label);
+    this.applyCredentialRule();
+  }
+
+  /**
+   * Syncing reads the provider's usage API, which needs its admin key; without
+   * sync (usage sent through the ingest API) the key is optional.
+   */
+  private applyCredentialRule(): void {
+    const { provider, syncEnabled } = this.form.getRawValue();
+    const credentials = this.form.controls.credentials;
+    credentials.setValidators(
+      providerInfo(provider).syncs && syncEnabled ? [Validators.required] : [],
+    );
+    credentials.updateValueAndValidity({ emitEvent: false });
   }
 
   protected async submit(): Promise<void> {

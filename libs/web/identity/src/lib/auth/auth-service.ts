@@ -79,12 +79,14 @@ export class AuthService {
 
   /**
    * Trades the refresh cookie for a new access token. Concurrent callers (a
-   * burst of 401s) share one request: the server rotates the refresh token,
-   * so a second parallel refresh would present an already-used one.
+   * burst of 401s) share one request, and tabs take turns: the server rotates
+   * the refresh token on every use and treats a reused one as theft, ending
+   * the whole session, so two parallel refreshes with the same cookie would
+   * sign the user out.
    */
   refresh(): Promise<SessionResponse | null> {
-    this.refreshing ??= firstValueFrom(
-      this.http.post<SessionResponse>(apiUrl('auth', 'refresh'), null),
+    this.refreshing ??= acrossTabs(() =>
+      firstValueFrom(this.http.post<SessionResponse>(apiUrl('auth', 'refresh'), null)),
     )
       .then(
         (session) => {
@@ -203,3 +205,14 @@ export class AuthService {
   }
 }
 
+
+const REFRESH_LOCK = 'act-auth-refresh';
+
+/**
+ * Runs `task` while holding a lock shared by every tab of this origin (Web
+ * Locks API). The next tab then sends the cookie the previous refresh set.
+ */
+function acrossTabs<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return locks ? locks.request(REFRESH_LOCK, task) : task();
+}
