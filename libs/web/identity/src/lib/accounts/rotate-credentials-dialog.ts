@@ -42,7 +42,7 @@ import { providerInfo } from './providers';
             formControlName="credentials"
             autocomplete="off"
             required
-            cdkFocusInitial
+           
             data-testid="rotate-credentials"
           />
           <mat-error>{{ errorText(form.controls.credentials) }}</mat-error>

@@ -24,7 +24,7 @@ describe('readYourWritesInterceptor', () => {
 
   afterEach(() => backend.verify());
 
-  async function write(method: 'POST' | 'PATCH' | 'DELETE', body: unknown): Promise<void> {
+  async function write(method: 'POST' | 'PATCH' | 'DELETE', body: object | null): Promise<void> {
     const done = firstValueFrom(http.request(method, 'api/v1/workspaces/ws1/accounts', { body: {} }));
     backend.expectOne((req) => req.method === method).flush(body);
     await done;

@@ -3,7 +3,9 @@ import {
   HttpTestingController,
   TestRequest,
 } from '@angular/common/http/testing';
+import { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type {
   AccountDto,
   MemberDto,
@@ -14,6 +16,12 @@ import type {
 import { AuthService } from '../auth/auth-service';
 
 export const USER_ID = 'u-ada';
+
+/** Dialogs close on an animation event jsdom never fires; turn animations off. */
+export const NO_ANIMATIONS: Provider = {
+  provide: MATERIAL_ANIMATIONS,
+  useValue: { animationsDisabled: true },
+};
 
 export function sessionFixture(
   overrides: {

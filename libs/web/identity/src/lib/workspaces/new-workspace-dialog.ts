@@ -35,7 +35,7 @@ import { WorkspacesApi } from './workspaces-api';
         }
         <mat-form-field appearance="outline" class="full">
           <mat-label>Name</mat-label>
-          <input matInput formControlName="name" required cdkFocusInitial data-testid="new-workspace-name" />
+          <input matInput formControlName="name" required data-testid="new-workspace-name" />
           <mat-error>{{ errorText(form.controls.name) }}</mat-error>
         </mat-form-field>
       </mat-dialog-content>

@@ -30,6 +30,7 @@ import { WorkspaceContext } from './workspace-context';
           type="button"
           role="menuitemradio"
           [attr.aria-checked]="workspace.id === context.currentId()"
+          [attr.aria-label]="workspace.name + ', ' + roleLabels[workspace.role]"
           [attr.data-workspace-id]="workspace.id"
           data-testid="workspace-option"
           (click)="context.select(workspace.id)"

@@ -1,0 +1,127 @@
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import type { AccountDto, WorkspaceRole } from '@act/contracts';
+import {
+  NO_ANIMATIONS,
+  accountFixture,
+  allByTestId,
+  byTestId,
+  call,
+  get,
+  nextRequest,
+  signIn,
+  text,
+  tick,
+} from '../testing/identity-fixtures.testing';
+import { AccountsPage } from './accounts-page';
+
+const ACCOUNTS = 'api/v1/workspaces/ws1/accounts';
+
+describe('AccountsPage', () => {
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting(), NO_ANIMATIONS],
+    });
+  });
+
+  async function render(
+    role: WorkspaceRole,
+    accounts: AccountDto[] = [accountFixture()],
+  ): Promise<{ fixture: ComponentFixture<AccountsPage>; el: HTMLElement }> {
+    await signIn({ role });
+    const fixture = TestBed.createComponent(AccountsPage);
+    fixture.detectChanges();
+    (await nextRequest(get(ACCOUNTS), 'accounts')).flush({ items: accounts, nextCursor: null });
+    await tick();
+    await fixture.whenStable();
+    return { fixture, el: fixture.nativeElement as HTMLElement };
+  }
+
+  it('lists accounts with a status chip and the credential hint', async () => {
+    const { el } = await render('owner', [
+      accountFixture(),
+      accountFixture({ id: 'acc2', provider: 'groq', displayName: 'Groq', status: 'paused', syncEnabled: false, credentialHint: null }),
+    ]);
+    const rows = allByTestId(el, 'account-row');
+
+    expect(rows).toHaveLength(2);
+    expect(text(rows[0] as HTMLElement, 'account-status')).toBe('Active');
+    expect(byTestId(rows[0] as HTMLElement, 'account-status')?.dataset['tone']).toBe('success');
+    expect(text(rows[0] as HTMLElement, 'account-credential-hint')).toBe('sk-admin-…a1b2');
+    expect(text(rows[1] as HTMLElement, 'account-status')).toBe('Paused');
+    expect(text(rows[1] as HTMLElement, 'account-provider')).toBe('Groq');
+  });
+
+  it.each<WorkspaceRole>(['member', 'viewer'])('is read-only for a %s', async (role) => {
+    const { el } = await render(role);
+
+    expect(byTestId(el, 'accounts-read-only-note')).not.toBeNull();
+    expect(byTestId(el, 'account-connect')).toBeNull();
+    expect(byTestId(el, 'account-test')).toBeNull();
+    expect(byTestId(el, 'account-actions')).toBeNull();
+    expect(allByTestId(el, 'account-row')).toHaveLength(1);
+  });
+
+  it('offers no actions on a disconnected account', async () => {
+    const { el } = await render('admin', [accountFixture({ status: 'disconnected', credentialHint: null })]);
+
+    expect(text(el, 'account-status')).toBe('Disconnected');
+    expect(byTestId(el, 'account-test')).toBeNull();
+    expect(byTestId(el, 'account-actions')).toBeNull();
+  });
+
+  it('tests the connection and shows the typed result with its message', async () => {
+    const { fixture, el } = await render('admin');
+    byTestId<HTMLButtonElement>(el, 'account-test')?.click();
+    await tick();
+    fixture.detectChanges();
+    expect(text(el, 'account-test')).toBe('Testing…');
+
+    (await nextRequest(call('POST', `${ACCOUNTS}/acc1/test`), 'test')).flush({
+      result: 'insufficient_scope',
+      message: 'This is a project key. Use an organization Admin key.',
+      checkedAt: '2026-03-02T10:00:00Z',
+      httpStatus: 403,
+      endpoint: 'GET /v1/organization/costs',
+    });
+    await tick();
+    await fixture.whenStable();
+
+    const chip = byTestId(el, 'account-test-result');
+    expect(chip?.textContent?.trim()).toBe('Missing permission');
+    expect(chip?.dataset['tone']).toBe('error');
+    expect(chip?.dataset['result']).toBe('insufficient_scope');
+    expect(text(el, 'account-test-message')).toBe(
+      'This is a project key. Use an organization Admin key.',
+    );
+  });
+
+  it('asks before disconnecting, then reloads the list', async () => {
+    const { fixture, el } = await render('owner');
+    byTestId<HTMLButtonElement>(el, 'account-actions')?.click();
+    await fixture.whenStable();
+    byTestId<HTMLButtonElement>(document.body, 'account-disconnect')?.click();
+    await fixture.whenStable();
+
+    expect(text(document.body, 'confirm-dialog')).toMatch(/stay, read-only/);
+    byTestId<HTMLButtonElement>(document.body, 'confirm-accept')?.click();
+    (await nextRequest(call('DELETE', `${ACCOUNTS}/acc1`), 'disconnect')).flush({ position: '30' });
+    (await nextRequest(get(ACCOUNTS), 'accounts again')).flush({
+      items: [accountFixture({ status: 'disconnected' })],
+      nextCursor: null,
+    });
+  });
+
+  it('pauses sync from the actions menu', async () => {
+    const { fixture, el } = await render('owner');
+    byTestId<HTMLButtonElement>(el, 'account-actions')?.click();
+    await fixture.whenStable();
+    expect(byTestId(document.body, 'account-resume')).toBeNull();
+    byTestId<HTMLButtonElement>(document.body, 'account-pause')?.click();
+
+    const req = await nextRequest(call('PATCH', `${ACCOUNTS}/acc1`), 'pause');
+    expect(req.request.body).toEqual({ syncEnabled: false });
+  });
+});
