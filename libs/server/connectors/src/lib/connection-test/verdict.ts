@@ -153,6 +153,7 @@ export function networkFailureVerdict(
         result: 'invalid_key',
         message: `The stored key contains characters that cannot be sent in an HTTP header (such as a line break); paste the key again.`,
       };
+    case 'aborted':
     case 'network':
       return {
         result: 'unreachable',

@@ -15,6 +15,8 @@ export type NetworkFailure =
   | 'tls'
   /** The request could not even be built (e.g. a credential with a line break cannot be a header value). */
   | 'bad_request'
+  /** The caller's own `signal` cancelled the request. */
+  | 'aborted'
   | 'network';
 
 export interface HttpAnswer {
@@ -25,6 +27,8 @@ export interface HttpAnswer {
   text: string;
   /** The parsed body when it is JSON, else `undefined`. */
   json: unknown;
+  /** True when the body was longer than the cap and was cut (its JSON is then `undefined`). */
+  truncated?: boolean;
 }
 
 export interface HttpFailure {
@@ -40,6 +44,10 @@ export const MAX_BODY_BYTES = 1_000_000;
 export interface HttpGetOptions {
   headers: Record<string, string>;
   timeoutMs: number;
+  /** Body cap; default `MAX_BODY_BYTES` (a connection test needs little; a sync page may need more). */
+  maxBytes?: number;
+  /** Cancels the request from outside (a sync being stopped); reported as `timeout`-free `aborted`. */
+  signal?: AbortSignal;
 }
 
 export async function httpGet(
@@ -61,17 +69,25 @@ export async function httpGet(
       // redirect but forwards custom headers such as `x-api-key` / `x-goog-api-key` to the new host.
       redirect: 'manual',
       // Covers connecting, waiting for headers and reading the body.
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: options.signal
+        ? AbortSignal.any([
+            AbortSignal.timeout(options.timeoutMs),
+            options.signal,
+          ])
+        : AbortSignal.timeout(options.timeoutMs),
     });
-    const text = await readCapped(response, MAX_BODY_BYTES);
+    const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+    const { text, truncated } = await readCapped(response, maxBytes);
     return {
       kind: 'answered',
       status: response.status,
       headers: response.headers,
       text,
-      json: parseJson(text),
+      json: truncated ? undefined : parseJson(text),
+      ...(truncated ? { truncated } : {}),
     };
   } catch (error) {
+    if (options.signal?.aborted) return { kind: 'failed', failure: 'aborted' };
     return { kind: 'failed', failure: classifyFetchError(error) };
   }
 }
@@ -79,22 +95,29 @@ export async function httpGet(
 async function readCapped(
   response: Response,
   maxBytes: number,
-): Promise<string> {
-  if (!response.body) return '';
+): Promise<{ text: string; truncated: boolean }> {
+  if (!response.body) return { text: '', truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let truncated = false;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     chunks.push(value);
     size += value.byteLength;
-    if (size >= maxBytes) {
+    if (size > maxBytes) {
+      truncated = true;
       await reader.cancel().catch(() => undefined);
       break;
     }
   }
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes));
+  return {
+    text: new TextDecoder().decode(
+      Buffer.concat(chunks).subarray(0, maxBytes),
+    ),
+    truncated,
+  };
 }
 
 function parseJson(text: string): unknown {
