@@ -43,18 +43,18 @@ export interface AccountDialogData {
           <p class="form-error" role="alert" data-testid="account-edit-error">{{ message }}</p>
         }
         <div class="fields">
-          <mat-form-field appearance="outline" class="full">
+          <mat-form-field appearance="outline" subscriptSizing="dynamic" class="full">
             <mat-label>Name</mat-label>
             <input matInput formControlName="displayName" required data-testid="account-edit-name" />
             <mat-error>{{ errorText(form.controls.displayName) }}</mat-error>
           </mat-form-field>
           <div class="pair">
-            <mat-form-field appearance="outline">
+            <mat-form-field appearance="outline" subscriptSizing="dynamic">
               <mat-label>Base URL (optional)</mat-label>
               <input matInput type="url" formControlName="baseUrl" data-testid="account-edit-base-url" />
               <mat-error>{{ errorText(form.controls.baseUrl) }}</mat-error>
             </mat-form-field>
-            <mat-form-field appearance="outline">
+            <mat-form-field appearance="outline" subscriptSizing="dynamic">
               <mat-label>Monthly budget (optional)</mat-label>
               <input
                 matInput

@@ -13,6 +13,7 @@ import { WorkspaceSwitcher } from './workspace-switcher';
       align-items: center;
       gap: 4px;
       min-width: 0;
+      flex: 0 1 auto;
     }
   `,
 })

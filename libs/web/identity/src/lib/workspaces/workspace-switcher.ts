@@ -50,14 +50,21 @@ import { WorkspaceContext } from './workspace-context';
     </mat-menu>
   `,
   styles: `
+    :host {
+      display: block;
+      min-width: 0;
+    }
     .trigger {
       --mat-button-text-label-text-color: inherit;
-      max-width: 40vw;
+      max-width: 100%;
     }
     .name {
+      display: inline-block;
+      max-width: min(40vw, 280px);
       overflow: hidden;
       text-overflow: ellipsis;
       white-space: nowrap;
+      vertical-align: bottom;
     }
     .caret {
       width: 20px;
