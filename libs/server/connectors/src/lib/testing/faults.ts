@@ -13,7 +13,40 @@ export type TestServerFault =
   /** Destroys the socket without an answer: "connection reset". */
   | { kind: 'reset' }
   /** 200 with an HTML page, like a captive portal or a wrong host. */
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** The normal answer, after `delayMs` (a slow endpoint: time-outs, or patience). */
+  | { kind: 'slow'; delayMs: number }
+  /**
+   * The normal answer, but `has_more: true` and `next_page` = the cursor the request sent (when it sent none:
+   * the answer's own next cursor, so the fault needs a range of at least two pages): a provider stuck on a page.
+   */
+  | { kind: 'repeat_cursor' }
+  /** The normal answer with every property `from` renamed `to`, at any depth (a renamed field). */
+  | { kind: 'rename_field'; from: string; to: string }
+  /**
+   * The normal answer with every property named `field` of the other JSON type: numbers become strings
+   * (`0.06` → `"0.06"`), numeric strings become numbers (`"123.45"` → `123.45`). For OpenAI's `value`, Anthropic's
+   * `amount`, OpenRouter's `usage`.
+   */
+  | { kind: 'wrong_type'; field: string }
+  /** The normal answer with new, unknown properties on the envelope and on every object in an array. */
+  | { kind: 'extra_fields' };
+
+/** Faults that change a normal answer instead of replacing it. */
+export type AnswerFault = Extract<
+  TestServerFault,
+  { kind: 'slow' | 'repeat_cursor' | 'rename_field' | 'wrong_type' | 'extra_fields' }
+>;
+
+export function isAnswerFault(fault: TestServerFault): fault is AnswerFault {
+  return (
+    fault.kind === 'slow' ||
+    fault.kind === 'repeat_cursor' ||
+    fault.kind === 'rename_field' ||
+    fault.kind === 'wrong_type' ||
+    fault.kind === 'extra_fields'
+  );
+}
 
 export interface FaultOptions {
   /** How many matching requests get the fault; default 1, `Infinity` for all. */

@@ -1,4 +1,6 @@
 import type { ProviderId } from '@act/contracts';
+import { defaultSyntheticUsage } from './synthetic/defaults';
+import type { SyntheticUsage } from './synthetic/usage';
 
 /** Providers a local test server can imitate (the cloud-hosted ones need cloud SDKs, see `unsupported.ts`). */
 export type TestServerProvider = Exclude<
@@ -33,8 +35,8 @@ export interface TestKey {
 }
 
 /**
- * The synthetic organisation behind a test server: its keys now; its usage and cost series when the sync
- * connectors arrive (add them here, per provider, and let the route modules read them).
+ * The synthetic organisation behind a test server: its keys, and (OpenAI, Anthropic, OpenRouter) the usage and
+ * cost series its usage endpoints serve (`SyntheticUsage`; deterministic from a seed).
  */
 export interface TestOrganisation {
   id: string;
@@ -44,6 +46,8 @@ export interface TestOrganisation {
   allowAnonymous?: boolean;
   /** DeepSeek `/user/balance`: a decimal string in USD; `"0.00"` makes `is_available` false. */
   balanceUsd?: string;
+  /** What the usage/cost endpoints serve; absent or null = an organisation without usage (empty buckets). */
+  usage?: SyntheticUsage | null;
 }
 
 /**
@@ -103,6 +107,7 @@ export function defaultTestOrganisation(
       return {
         ...base,
         id: 'org-test0000000000000000openai',
+        usage: defaultSyntheticUsage(),
         keys: [
           { value: TEST_KEYS.openai.admin, kind: 'admin', scopes: ALL },
           {
@@ -120,6 +125,7 @@ export function defaultTestOrganisation(
     case 'anthropic':
       return {
         ...base,
+        usage: defaultSyntheticUsage(),
         keys: [
           { value: TEST_KEYS.anthropic.admin, kind: 'admin', scopes: ALL },
           {
@@ -132,6 +138,7 @@ export function defaultTestOrganisation(
     case 'openrouter':
       return {
         ...base,
+        usage: defaultSyntheticUsage(),
         keys: [
           {
             value: TEST_KEYS.openrouter.management,

@@ -4,14 +4,20 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultQueue, type FaultOptions, type TestServerFault } from './faults';
+import { transformAnswer } from './answer-faults';
+import {
+  FaultQueue,
+  isAnswerFault,
+  type FaultOptions,
+  type TestServerFault,
+} from './faults';
 import {
   defaultTestOrganisation,
   type TestKey,
   type TestOrganisation,
   type TestServerProvider,
 } from './organisation';
-import type { Reply, TestRequest } from './route-module';
+import type { Reply, TestRequest, TestServerState } from './route-module';
 import { ROUTE_MODULES } from './routes';
 
 export interface ProviderTestServerOptions {
@@ -20,6 +26,8 @@ export interface ProviderTestServerOptions {
   organisation?: TestOrganisation;
   /** The server's clock, for "now" in usage windows. */
   now?: () => Date;
+  /** Largest page (buckets per page) whatever `limit` asks, to exercise pagination with few days. */
+  pageSize?: number;
 }
 
 /** A request as the server saw it, with every credential replaced. */
@@ -47,6 +55,13 @@ export interface ProviderTestServer {
   /** Makes the next matching request(s) fail; see `TestServerFault`. */
   setFault(fault: TestServerFault, options?: FaultOptions): void;
   clearFaults(): void;
+  /**
+   * The provider revises a day: its numbers (usage and cost) rise by 10 % per call — late corrections of
+   * history, on top of the time-based late data of recent days (see `SyntheticUsage`).
+   */
+  reviseDay(day: string): void;
+  /** Changes the page size (`null`: the provider's own limits). */
+  setPageSize(size: number | null): void;
   close(): Promise<void>;
 }
 
@@ -83,6 +98,10 @@ export async function startProviderTestServer(
   const faults = new FaultQueue();
   const requests: RecordedRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+  const revisions = new Map<string, number>();
+  let pageSize: number | null = options.pageSize ?? null;
+  const state = (): TestServerState => ({ revisions, pageSize });
 
   const server = createServer((req, res) => {
     try {
@@ -111,26 +130,45 @@ export async function startProviderTestServer(
     requests.push(record);
 
     const fault = faults.take(request.url.pathname);
-    if (fault) {
-      record.fault = fault.kind;
+    if (fault) record.fault = fault.kind;
+    if (fault && !isAnswerFault(fault)) {
       applyFault(fault, req, res);
       return;
     }
+    const reply = answer(request, presented, key);
+    if (!fault) return send(res, reply);
+    const changed = transformAnswer(fault, reply, request);
+    if (fault.kind !== 'slow') return send(res, changed);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!res.destroyed) send(res, changed);
+    }, fault.delayMs);
+    timers.add(timer);
+  }
+
+  function answer(
+    request: TestRequest,
+    presented: string | null,
+    key: TestKey | undefined,
+  ): Reply {
     const route = module.routes.find(
       (r) => r.method === request.method && r.path === request.url.pathname,
     );
-    if (!route) return send(res, module.replies.notFound(request));
+    if (!route) return module.replies.notFound(request);
     const precheck = module.precheck?.(request);
-    if (precheck) return send(res, precheck);
+    if (precheck) return precheck;
     if (!key && !(organisation.allowAnonymous && presented === null)) {
-      return send(res, module.replies.unauthenticated(presented));
+      return module.replies.unauthenticated(presented);
     }
     if (key && !grants(key, route.scope))
-      return send(res, module.replies.forbidden(key, route.scope));
-    send(
-      res,
-      route.handle({ request, organisation, key: key ?? null, now: now() }),
-    );
+      return module.replies.forbidden(key, route.scope);
+    return route.handle({
+      request,
+      organisation,
+      key: key ?? null,
+      now: now(),
+      state: state(),
+    });
   }
 
   function applyFault(
@@ -190,7 +228,16 @@ export async function startProviderTestServer(
     requests,
     setFault: (fault, faultOptions) => faults.add(fault, faultOptions),
     clearFaults: () => faults.clear(),
+    reviseDay: (day) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day: ${day}`);
+      revisions.set(day, (revisions.get(day) ?? 0) + 1);
+    },
+    setPageSize: (size) => {
+      pageSize = size;
+    },
     close: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       for (const res of hanging) res.socket?.destroy();
       // Keep-alive sockets from fetch's pool would otherwise hold `close()` open.
       server.closeAllConnections();

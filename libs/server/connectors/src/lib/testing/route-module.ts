@@ -40,6 +40,15 @@ export interface RouteContext {
   /** `null` only when the organisation allows anonymous calls. */
   key: TestKey | null;
   now: Date;
+  state: TestServerState;
+}
+
+/** What tests change on a running server besides faults. */
+export interface TestServerState {
+  /** How many times each UTC day was revised (`reviseDay`): each revision raises its numbers by 10 %. */
+  readonly revisions: ReadonlyMap<string, number>;
+  /** Largest page (buckets per page) whatever `limit` asks; `null` = the provider's own limits. */
+  readonly pageSize: number | null;
 }
 
 export interface TestRoute {
@@ -98,3 +107,61 @@ export function intParam(
 }
 
 export const DAY_SECONDS = 86_400;
+
+/** Every value of a repeated query parameter, in both spellings (`group_by=a&group_by[]=b`). */
+export function multiParam(url: URL, name: string): string[] {
+  return [
+    ...url.searchParams.getAll(name),
+    ...url.searchParams.getAll(`${name}[]`),
+  ].flatMap((value) => value.split(',').filter((part) => part !== ''));
+}
+
+/**
+ * The buckets of one page: daily bucket starts (Unix seconds) from `first` while before `until`, at most
+ * `limit` (and the server's `pageSize`), and where the next page starts.
+ */
+export function bucketPage(
+  first: number,
+  until: number,
+  limit: number,
+  pageSize: number | null,
+): { starts: number[]; next: number | null } {
+  const size = Math.max(1, Math.min(limit, pageSize ?? limit));
+  const starts: number[] = [];
+  let start = first;
+  while (start < until && starts.length < size) {
+    starts.push(start);
+    start += DAY_SECONDS;
+  }
+  return { starts, next: start < until ? start : null };
+}
+
+export function utcDay(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
+/** Sums rows that share the values of `keys`; fields not in `keys` and not summed become null. */
+export function groupRows<R extends Record<string, unknown>>(
+  rows: readonly R[],
+  keys: readonly string[],
+  dimensions: readonly string[],
+  merge: (into: R, row: R) => void,
+): R[] {
+  const groups = new Map<string, R>();
+  for (const row of rows) {
+    const key = JSON.stringify(keys.map((name) => row[name] ?? null));
+    const existing = groups.get(key);
+    if (existing) {
+      merge(existing, row);
+      continue;
+    }
+    const copy = { ...row } as Record<string, unknown>;
+    for (const dimension of dimensions) {
+      if (!keys.includes(dimension)) copy[dimension] = null;
+    }
+    groups.set(key, copy as R);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+}

@@ -1,11 +1,23 @@
-import type { ProviderRouteModule, Reply, RouteContext } from '../route-module';
+import type { ProviderRouteModule, Reply, RouteContext, TestRoute } from '../route-module';
 import {
   bearerToken,
+  bucketPage,
   DAY_SECONDS,
+  groupRows,
   intParam,
   json,
   maskKey,
+  multiParam,
+  utcDay,
 } from '../route-module';
+import {
+  OPENAI_ENDPOINT_SHAPES,
+  openAiCostRows,
+  openAiUsageRows,
+  type OpenAiCostRow,
+  type OpenAiRow,
+} from '../synthetic/openai-data';
+import { jsonNumber, type OpenAiSeriesEndpoint } from '../synthetic/usage';
 
 /**
  * OpenAI (`data/openai-openapi.yaml`): Bearer admin key; errors are `{"error":{"message","type","param","code"}}`.
@@ -35,6 +47,14 @@ export const openaiRoutes: ProviderRouteModule = {
       scope: 'api.usage.read',
       handle: costs,
     },
+    ...(Object.keys(OPENAI_ENDPOINT_SHAPES) as OpenAiSeriesEndpoint[]).map(
+      (endpoint): TestRoute => ({
+        method: 'GET',
+        path: `/v1/organization/usage/${endpoint}`,
+        scope: 'api.usage.read',
+        handle: (context) => usage(endpoint, context),
+      }),
+    ),
   ],
   replies: {
     unauthenticated: (presented) =>
@@ -86,85 +106,138 @@ export const openaiRoutes: ProviderRouteModule = {
   },
 };
 
+
+interface Window {
+  starts: number[];
+  hasMore: boolean;
+  nextPage: string | null;
+}
+
 /**
- * `GET /organization/costs`: daily buckets from `start_time` (snapped to 00:00 UTC) to `end_time` or now,
- * `limit` 1–180 (default 7), cursor pagination through `page`. Results are empty until the synthetic
- * organisation carries cost lines.
+ * The parameters every Usage/Costs endpoint shares: `start_time` (required, snapped to 00:00 UTC), `end_time`
+ * (exclusive; buckets end at the one holding "now"), `bucket_width` (`1d` only here), `limit` (1–`maxLimit`,
+ * default 7), `page` (an opaque cursor: `page_` + base64url of the next bucket start).
  */
-function costs({ request, now }: RouteContext): Reply {
+function readWindow(
+  { request, now, state }: RouteContext,
+  maxLimit: number,
+  widths: readonly string[],
+): Window | Reply {
   const { url } = request;
   const start = intParam(url, 'start_time');
   if (start === undefined)
-    return openaiError(
-      400,
-      "Missing required parameter: 'start_time'.",
-      'invalid_request_error',
-      null,
-      'start_time',
-    );
+    return openaiError(400, "Missing required parameter: 'start_time'.", 'invalid_request_error', null, 'start_time');
   const end = intParam(url, 'end_time');
   const limit = intParam(url, 'limit') ?? 7;
   if (start === 'invalid' || end === 'invalid') {
-    return openaiError(
-      400,
-      'Invalid value for time range; expected Unix seconds.',
-      'invalid_request_error',
-      null,
-      'start_time',
-    );
+    return openaiError(400, 'Invalid value for time range; expected Unix seconds.', 'invalid_request_error', null, 'start_time');
   }
-  if (limit === 'invalid' || limit < 1 || limit > 180) {
-    return openaiError(
-      400,
-      'Invalid value for limit: must be between 1 and 180.',
-      'invalid_request_error',
-      null,
-      'limit',
-    );
+  if (limit === 'invalid' || limit < 1 || limit > maxLimit) {
+    return openaiError(400, `Invalid value for limit: must be between 1 and ${maxLimit}.`, 'invalid_request_error', null, 'limit');
   }
   const width = url.searchParams.get('bucket_width');
-  if (width !== null && width !== '1d') {
-    return openaiError(
-      400,
-      "Invalid value for bucket_width: only '1d' is supported.",
-      'invalid_request_error',
-      null,
-      'bucket_width',
-    );
+  if (width !== null && !widths.includes(width)) {
+    return openaiError(400, `Invalid value for bucket_width: only ${widths.map((w) => `'${w}'`).join(', ')} is supported.`, 'invalid_request_error', null, 'bucket_width');
   }
-  const until = end ?? Math.floor(now.getTime() / 1000);
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const until = Math.min(end ?? nowSeconds, nowSeconds);
   const page = url.searchParams.get('page');
-  const first =
-    page === null
-      ? Math.floor(start / DAY_SECONDS) * DAY_SECONDS
-      : Number(Buffer.from(page, 'base64url').toString());
-  if (!Number.isInteger(first))
-    return openaiError(
-      400,
-      'Invalid page cursor.',
-      'invalid_request_error',
-      null,
-      'page',
-    );
-
-  const data: unknown[] = [];
-  let bucketStart = first;
-  while (bucketStart < until && data.length < limit) {
-    data.push({
-      object: 'bucket',
-      start_time: bucketStart,
-      end_time: bucketStart + DAY_SECONDS,
-      results: [],
-    });
-    bucketStart += DAY_SECONDS;
+  let first = Math.floor(start / DAY_SECONDS) * DAY_SECONDS;
+  if (page !== null) {
+    const decoded = /^page_([A-Za-z0-9_-]+)$/.exec(page);
+    const value = decoded ? Number(Buffer.from(decoded[1], 'base64url').toString()) : Number.NaN;
+    if (!Number.isInteger(value) || value % DAY_SECONDS !== 0)
+      return openaiError(400, 'Invalid page cursor.', 'invalid_request_error', null, 'page');
+    first = value;
   }
-  const hasMore = bucketStart < until;
-  return json(200, {
-    object: 'page',
-    data,
-    has_more: hasMore,
-    next_page: hasMore
-      ? Buffer.from(String(bucketStart)).toString('base64url')
-      : null,
+  const { starts, next } = bucketPage(first, until, limit, state.pageSize);
+  return {
+    starts,
+    hasMore: next !== null,
+    nextPage: next === null ? null : `page_${Buffer.from(String(next)).toString('base64url')}`,
+  };
+}
+
+function isReply(value: Window | Reply | string[]): value is Reply {
+  return !Array.isArray(value) && 'status' in value;
+}
+
+function groupBy(context: RouteContext, groupable: readonly string[]): string[] | Reply {
+  const groups = multiParam(context.request.url, 'group_by');
+  const unknown = groups.find((group) => !groupable.includes(group));
+  if (unknown !== undefined) {
+    return openaiError(400, `Invalid value for group_by: '${unknown}'. Supported values are: ${groupable.join(', ')}.`, 'invalid_request_error', null, 'group_by');
+  }
+  return [...new Set(groups)];
+}
+
+function page(window: Window, buckets: unknown[]): Reply {
+  return json(200, { object: 'page', data: buckets, has_more: window.hasMore, next_page: window.nextPage });
+}
+
+/** `GET /organization/usage/{endpoint}`: the organisation's rows per day, filtered and grouped as asked. */
+function usage(endpoint: OpenAiSeriesEndpoint, context: RouteContext): Reply {
+  const shape = OPENAI_ENDPOINT_SHAPES[endpoint];
+  const window = readWindow(context, 31, ['1d']);
+  if (isReply(window)) return window;
+  const groups = groupBy(context, shape.groupable);
+  if (isReply(groups)) return groups;
+  const { url } = context.request;
+  const projects = multiParam(url, 'project_ids');
+  const models = multiParam(url, 'models');
+  const batch = url.searchParams.get('batch');
+  const buckets = window.starts.map((start) => {
+    const day = utcDay(start);
+    const rows = openAiUsageRows(context.organisation.usage, endpoint, day, context.now.getTime(), context.state.revisions.get(day) ?? 0)
+      .filter((row) => projects.length === 0 || projects.includes(String(row['project_id'])))
+      .filter((row) => models.length === 0 || models.includes(String(row['model'])))
+      .filter((row) => batch === null || String(row['batch'] === true) === batch);
+    const grouped = groupRows<OpenAiRow>(rows, groups, shape.dimensions, (into, row) => {
+      for (const metric of shape.metrics) into[metric] = Number(into[metric] ?? 0) + Number(row[metric] ?? 0);
+    });
+    return {
+      object: 'bucket',
+      start_time: start,
+      end_time: start + DAY_SECONDS,
+      results: grouped.map((row) => ({ object: shape.object, ...row })),
+    };
   });
+  return page(window, buckets);
+}
+
+/**
+ * `GET /organization/costs`: daily buckets, `limit` 1–180 (default 7), `group_by` `project_id|line_item|
+ * api_key_id`. `amount.value` is a JSON number written with every digit of the exact amount.
+ */
+function costs(context: RouteContext): Reply {
+  const window = readWindow(context, 180, ['1d']);
+  if (isReply(window)) return window;
+  const groups = groupBy(context, ['project_id', 'line_item', 'api_key_id']);
+  if (isReply(groups)) return groups;
+  const projects = multiParam(context.request.url, 'project_ids');
+  const byLine = groups.includes('line_item');
+  const buckets = window.starts.map((start) => {
+    const day = utcDay(start);
+    const rows = openAiCostRows(context.organisation.usage, day, context.now.getTime(), context.state.revisions.get(day) ?? 0)
+      .filter((row) => projects.length === 0 || projects.includes(String(row.project_id)));
+    const grouped = groupRows<OpenAiCostRow>(rows, groups, ['line_item', 'project_id', 'api_key_id'], (into, row) => {
+      into.amount = into.amount.plus(row.amount);
+      into.quantity = into.quantity === null || row.quantity === null ? null : into.quantity + row.quantity;
+    });
+    return {
+      object: 'bucket',
+      start_time: start,
+      end_time: start + DAY_SECONDS,
+      results: grouped.map((row) => ({
+        object: 'organization.costs.result',
+        amount: { value: jsonNumber(row.amount.isZero() ? '0' : row.amount.toFixed()), currency: 'usd' },
+        line_item: row.line_item,
+        project_id: row.project_id,
+        api_key_id: row.api_key_id,
+        quantity: byLine ? row.quantity : null,
+        quantity_unit: byLine ? row.quantity_unit : null,
+      })),
+    };
+  });
+  return page(window, buckets);
 }
