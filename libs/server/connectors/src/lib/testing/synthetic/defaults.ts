@@ -121,9 +121,9 @@ export const DEFAULT_OPENAI_SERIES: readonly OpenAiSeries[] = [
   {
     endpoint: 'vector_stores',
     project_id: 'proj_web',
-    // 0.10 USD per GiB-day, per byte: exactly 0.1 / 2^30.
+    // About 0.10 USD per GiB-day, per byte.
     daily: { usage_bytes: 5_368_709_120 },
-    costs: [{ lineItem: 'vector store storage', metric: 'usage_bytes', usdPerUnit: '0.0000000000931322574615478515625' }],
+    costs: [{ lineItem: 'vector store storage', metric: 'usage_bytes', usdPerUnit: '0.0000000000931323' }],
   },
   {
     endpoint: 'code_interpreter_sessions',
