@@ -520,8 +520,8 @@ describe('OpenAiSyncConnector: errors', () => {
     const closed = new OpenAiSyncConnector({ workspaceId: WS, accountId: ACC, credential: TEST_KEYS.openai.admin, baseUrl: base }, { now, sleep });
     expect(await syncError(closed.sync({ from: '2026-11-20', to: '2026-11-20' }))).toMatchObject({ category: 'unreachable', code: 'network' });
 
-    await start();
-    const wrong = new OpenAiSyncConnector({ workspaceId: WS, accountId: ACC, credential: TEST_KEYS.openai.admin, baseUrl: `${server?.baseUrl}/proxy/v2` }, { now, sleep });
+    const restarted = await start();
+    const wrong = new OpenAiSyncConnector({ workspaceId: WS, accountId: ACC, credential: TEST_KEYS.openai.admin, baseUrl: `${restarted.baseUrl}/proxy/v2` }, { now, sleep });
     expect(await syncError(wrong.sync({ from: '2026-11-20', to: '2026-11-20' }))).toMatchObject({ category: 'unreachable', code: 'not_found', httpStatus: 404 });
   });
 

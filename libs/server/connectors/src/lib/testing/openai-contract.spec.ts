@@ -115,8 +115,9 @@ describe('OpenAI test server vs the OpenAPI spec', () => {
     expect(validate(result)).toBe(true);
     expect(validate({ ...result, surprise: 1 })).toBe(false);
     expect(validate({ ...result, input_tokens: '1000' })).toBe(false);
-    const { input_tokens: _dropped, ...renamed } = result;
-    expect(validate({ ...renamed, input_token_count: 1 })).toBe(false);
+    const renamed: Record<string, unknown> = { ...result, input_token_count: result['input_tokens'] };
+    delete renamed['input_tokens'];
+    expect(validate(renamed)).toBe(false);
     const costs = await getPage(`costs?start_time=${START}&group_by=line_item`);
     const line = (costs.body as { data: { results: { amount: { value: unknown } }[] }[] }).data[0].results[0];
     expect(resultValidator('CostsResult')(line)).toBe(true);

@@ -338,3 +338,133 @@ describe('startProviderTestServer', () => {
     ).toBe(401);
   });
 });
+
+describe('synthetic usage', () => {
+  let clock = NOW;
+  const movingNow = () => clock;
+  afterEach(() => {
+    clock = NOW;
+  });
+  const admin = openaiAdmin;
+  const completions = (query: string) =>
+    get(`/v1/organization/usage/completions?start_time=${NOV_20}&group_by=model&group_by=project_id&${query}`, admin);
+  type Page = { data: { start_time: number; results: Record<string, unknown>[] }[]; has_more: boolean; next_page: string | null };
+
+  it('is deterministic per seed, and differs between seeds', async () => {
+    server = await startProviderTestServer({ provider: 'openai', now });
+    const a = (await completions('limit=3')).body;
+    await server.close();
+    server = await startProviderTestServer({ provider: 'openai', now });
+    expect((await completions('limit=3')).body).toEqual(a);
+    await server.close();
+    const other = defaultTestOrganisation('openai');
+    server = await startProviderTestServer({
+      provider: 'openai',
+      now,
+      organisation: { ...other, usage: { ...other.usage, seed: 'another' } },
+    });
+    expect((await completions('limit=3')).body).not.toEqual(a);
+  });
+
+  it('groups like OpenAI: without group_by one summed result per bucket, group fields null', async () => {
+    server = await startProviderTestServer({ provider: 'openai', now });
+    const grouped = (await completions('limit=1')).body as Page;
+    const flat = (await get(`/v1/organization/usage/completions?start_time=${NOV_20}&limit=1`, admin)).body as Page;
+    const sum = (rows: Record<string, unknown>[], field: string) => rows.reduce((n, r) => n + Number(r[field]), 0);
+    expect(flat.data[0].results).toHaveLength(1);
+    expect(flat.data[0].results[0]).toMatchObject({ model: null, project_id: null, batch: null, service_tier: null });
+    expect(sum(flat.data[0].results, 'input_tokens')).toBe(sum(grouped.data[0].results, 'input_tokens'));
+    expect(grouped.data[0].results.length).toBeGreaterThan(1);
+    const bad = await get(`/v1/organization/usage/embeddings?start_time=${NOV_20}&group_by=batch`, admin);
+    expect(bad.status).toBe(400);
+  });
+
+  it('recent days change between reads (late data); older ones do not; reviseDay changes one day', async () => {
+    server = await startProviderTestServer({ provider: 'openai', now: movingNow });
+    const read = async () => {
+      const page = (await completions('limit=7')).body as Page;
+      return Object.fromEntries(page.data.map((b) => [new Date(b.start_time * 1000).toISOString().slice(0, 10), JSON.stringify(b.results)]));
+    };
+    const first = await read();
+    expect(Object.keys(first)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23', '2026-11-24']);
+    clock = new Date('2026-11-24T16:00:00Z');
+    const later = await read();
+    expect(later['2026-11-22']).toBe(first['2026-11-22']);
+    expect(later['2026-11-23']).not.toBe(first['2026-11-23']);
+    expect(later['2026-11-24']).not.toBe(first['2026-11-24']);
+    server.reviseDay('2026-11-21');
+    const revised = await read();
+    expect(revised['2026-11-21']).not.toBe(later['2026-11-21']);
+    expect(revised['2026-11-20']).toBe(later['2026-11-20']);
+  });
+
+  it('pages by the configured page size', async () => {
+    server = await startProviderTestServer({ provider: 'openai', now, pageSize: 2 });
+    const first = (await completions('limit=31')).body as Page;
+    expect(first.data).toHaveLength(2);
+    expect(first.next_page).toMatch(/^page_/);
+    server.setPageSize(null);
+    expect(((await completions('limit=31')).body as Page).data).toHaveLength(5);
+  });
+
+  it('answer faults: renamed field, wrong type, extra fields, repeated cursor, slow', async () => {
+    server = await startProviderTestServer({ provider: 'openai', now, pageSize: 2 });
+    server.setFault({ kind: 'rename_field', from: 'input_tokens', to: 'prompt_tokens' });
+    const renamed = (await completions('limit=1')).body as Page;
+    expect(renamed.data[0].results[0]).toHaveProperty('prompt_tokens');
+    expect(renamed.data[0].results[0]).not.toHaveProperty('input_tokens');
+
+    server.setFault({ kind: 'wrong_type', field: 'value' });
+    const costs = (await get(`/v1/organization/costs?start_time=${NOV_20}&group_by=line_item&limit=1`, admin)).body as Page;
+    expect(typeof (costs.data[0].results[0]['amount'] as { value: unknown }).value).toBe('string');
+
+    server.setFault({ kind: 'extra_fields' });
+    const extra = (await completions('limit=1')).body as Page & Record<string, unknown>;
+    expect(extra['x_test_envelope_note']).toBeDefined();
+    expect(extra.data[0]).toHaveProperty('x_test_new_metric', 7);
+
+    const first = (await completions('limit=31')).body as Page;
+    server.setFault({ kind: 'repeat_cursor' });
+    const stuck = (await completions(`limit=31&page=${first.next_page}`)).body as Page;
+    expect(stuck).toMatchObject({ has_more: true, next_page: first.next_page });
+
+    server.setFault({ kind: 'slow', delayMs: 120 });
+    const started = Date.now();
+    expect((await completions('limit=1')).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(server.requests.map((r) => r.fault)).toEqual(['rename_field', 'wrong_type', 'extra_fields', null, 'repeat_cursor', 'slow']);
+  });
+
+  it('Anthropic: usage report nests cache_creation; cost report amounts are cent strings', async () => {
+    server = await startProviderTestServer({ provider: 'anthropic', now });
+    const headers = { 'x-api-key': TEST_KEYS.anthropic.admin, 'anthropic-version': '2023-06-01' };
+    const usage = (await get('/v1/organizations/usage_report/messages?starting_at=2026-11-20T00:00:00Z&limit=1&group_by[]=model', headers)).body as {
+      data: { results: Record<string, unknown>[] }[];
+    };
+    expect(usage.data[0].results[0]).toMatchObject({
+      cache_creation: { ephemeral_5m_input_tokens: expect.any(Number), ephemeral_1h_input_tokens: expect.any(Number) },
+      server_tool_use: { web_search_requests: expect.any(Number) },
+      model: expect.any(String),
+      workspace_id: null,
+    });
+    const costs = (await get('/v1/organizations/cost_report?starting_at=2026-11-20T00:00:00Z&limit=1&group_by[]=description', headers)).body as {
+      data: { results: Record<string, unknown>[] }[];
+    };
+    const lines = costs.data[0].results;
+    expect(lines.every((line) => typeof line['amount'] === 'string' && line['currency'] === 'USD')).toBe(true);
+    expect(lines.some((line) => line['model'] === 'claude-opus-4-1-20250805')).toBe(false);
+  });
+
+  it('OpenRouter: activity rows for completed days, and credits', async () => {
+    server = await startProviderTestServer({ provider: 'openrouter', now });
+    const management = { authorization: `Bearer ${TEST_KEYS.openrouter.management}` };
+    const activity = (await get('/api/v1/activity', management)).body as { data: { date: string; usage: unknown }[] };
+    const days = new Set(activity.data.map((row) => row.date));
+    expect(days.size).toBe(30);
+    expect(days.has('2026-11-24')).toBe(false);
+    expect(activity.data.every((row) => typeof row.usage === 'number')).toBe(true);
+    const one = (await get('/api/v1/activity?date=2026-11-20', management)).body as { data: { date: string }[] };
+    expect(new Set(one.data.map((row) => row.date))).toEqual(new Set(['2026-11-20']));
+    expect((await get('/api/v1/credits', management)).body).toEqual({ data: { total_credits: 250, total_usage: 187.4213 } });
+  });
+});
