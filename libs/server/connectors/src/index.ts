@@ -70,6 +70,7 @@ export {
   parseRetryAfter,
   type RetryPolicy,
 } from './lib/sync/retry';
+export { zeroesForVanishedKeys } from './lib/sync/vanished';
 export {
   DEFAULT_MAX_PAGES,
   DEFAULT_PAGE_SIZE,
