@@ -398,6 +398,20 @@ describe('synthetic usage', () => {
     expect(revised['2026-11-20']).toBe(later['2026-11-20']);
   });
 
+  it('dayMultipliers scale one day (an anomaly for demos)', async () => {
+    const base = defaultTestOrganisation('openrouter');
+    const usage = { seed: 'flat', noise: 0, weekendFactor: 1, openrouter: base.usage?.openrouter ?? [] };
+    server = await startProviderTestServer({
+      provider: 'openrouter',
+      now,
+      organisation: { ...base, usage: { ...usage, dayMultipliers: { '2026-11-20': 4 } } },
+    });
+    const management = { authorization: `Bearer ${TEST_KEYS.openrouter.management}` };
+    const tokens = async (date: string) =>
+      ((await get(`/api/v1/activity?date=${date}`, management)).body as { data: { prompt_tokens: number }[] }).data[0].prompt_tokens;
+    expect(await tokens('2026-11-20')).toBe(4 * (await tokens('2026-11-19')));
+  });
+
   it('pages by the configured page size', async () => {
     server = await startProviderTestServer({ provider: 'openai', now, pageSize: 2 });
     const first = (await completions('limit=31')).body as Page;

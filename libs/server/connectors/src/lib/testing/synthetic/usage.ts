@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * provider's group-by dimensions with its numbers on a full weekday), turned into daily numbers by a
  * deterministic function of the seed, the series, the day, the server's clock and the day's revision count.
  *
- * daily value = round(series number × weekday factor × noise × completeness × (1 + revision / 10))
+ * daily value = round(series number × weekday factor × noise × completeness × day multiplier × (1 + revision / 10))
  * - weekday factor: 1 on weekdays, `weekendFactor` on Saturdays and Sundays;
  * - noise: 1 ± `noise`, from a hash of (seed, series, day): the same every time the day is read;
  * - completeness (late data): 0 before the day starts; while it runs, 0.9 × the share of the day elapsed; after
@@ -25,6 +25,8 @@ export interface SyntheticUsage {
   noise?: number;
   /** Default 0.45. */
   weekendFactor?: number;
+  /** Extra multipliers per UTC day, e.g. `{ '2026-11-10': 4 }` for an anomaly day (demo data). */
+  dayMultipliers?: Readonly<Record<string, number>>;
   openai?: readonly OpenAiSeries[];
   /** Cost lines not derived from usage (fine-tuning, credits…), in USD per day, not scaled. */
   openaiExtraCosts?: readonly ExtraCost[];
@@ -156,7 +158,8 @@ export function dayFactor(
       : lateMs <= 0
         ? 1
         : Math.min(1, 0.9 + (0.1 * (nowMs - end)) / lateMs);
-  return weekend * noise * completeness * (1 + revision / 10);
+  const multiplier = usage.dayMultipliers?.[day] ?? 1;
+  return weekend * noise * completeness * multiplier * (1 + revision / 10);
 }
 
 /** Whether an extra cost line applies on a day. */
