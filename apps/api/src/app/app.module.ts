@@ -4,6 +4,7 @@ import { EventTypeStat, eventTypeStatsProjection } from '@act/server/projections
 import { usageLedgerProjection } from '@act/server/usage';
 import { directoryProjection, IdentityModule } from '@act/server/identity';
 import { AccountsModule, type AccountsModuleOptions } from '@act/server/accounts';
+import { IngestModule } from '@act/server/ingest';
 
 export interface AppOptions {
   accounts?: AccountsModuleOptions;
@@ -26,6 +27,7 @@ export class AppModule {
         }),
         IdentityModule,
         AccountsModule.forRoot(options.accounts),
+        IngestModule,
       ],
     };
   }

@@ -77,6 +77,22 @@ describe('readRequestRecord', () => {
     expect(readRequestRecord(record({ usage: undefined }), { path: 'records[7]', now: NOW })).toMatchObject({ ok: false, problems: [{ path: 'records[7].usage' }] });
   });
 
+  it("refuses a provider the receiving account does not accept, before reading its usage", () => {
+    const account = { provider: 'openai', formats: acceptedFormats('openai') };
+    const result = readRequestRecord(record({ provider: 'anthropic' }), { path: 'records[2]', now: NOW, account });
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        {
+          path: 'records[2].provider',
+          code: 'unknown_value',
+          message: 'records[2].provider is "anthropic", but this ingest key is for an account of provider "openai", which accepts "openai".',
+        },
+      ],
+    });
+    expect(readRequestRecord(record(), { path: 'r', now: NOW, account }).ok).toBe(true);
+  });
+
   it('maps service tiers as providers name them and checks them against the usage object', () => {
     const tier = (overrides: Record<string, unknown>) => {
       const result = readRequestRecord(record(overrides), { path: 'r', now: NOW });

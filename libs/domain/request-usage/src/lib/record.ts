@@ -39,6 +39,11 @@ export interface ReadRecordOptions {
   readonly path: string;
   /** The server's clock, ISO 8601 with Z: timestamps more than `MAX_CLOCK_SKEW_MS` after it are refused. */
   readonly now: string;
+  /**
+   * The usage formats the receiving account accepts (`acceptedFormats`) and its provider, for
+   * the message. Another provider is refused at `provider`, before its usage is read.
+   */
+  readonly account?: { readonly provider: string; readonly formats: readonly RequestUsageProvider[] };
 }
 
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -82,7 +87,13 @@ export function readRequestRecord(value: unknown, options: ReadRecordOptions): C
   }
 
   const requestId = label(value['requestId'], at('requestId'), 200, add.bind(null, 'requestId'), "the request's unique id, e.g. the provider's response id");
-  const provider = readProvider(value['provider'], at('provider'), add.bind(null, 'provider'));
+  let provider = readProvider(value['provider'], at('provider'), add.bind(null, 'provider'));
+  const account = options.account;
+  if (provider !== undefined && account !== undefined && !account.formats.includes(provider)) {
+    const allowed = account.formats.length === 0 ? 'none: this kind of account takes no per-request usage' : account.formats.map((f) => `"${f}"`).join(' or ');
+    add('provider', 'unknown_value', `${at('provider')} is "${provider}", but this ingest key is for an account of provider "${account.provider}", which accepts ${allowed}.`);
+    provider = undefined;
+  }
   const model = label(value['model'], at('model'), 256, add.bind(null, 'model'), "the model id as the provider's response named it");
   const timestamp = readTimestamp(value['timestamp'], at('timestamp'), options.now, add.bind(null, 'timestamp'));
   const project = value['project'] === undefined || value['project'] === null ? null : label(value['project'], at('project'), 200, add.bind(null, 'project'), 'a project name');
