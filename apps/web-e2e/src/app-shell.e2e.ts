@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { useBrowser } from './support/e2e-page';
+import { registerInContext, uniqueEmail } from './support/session';
 
+// What an owner sees; members and viewers do not get Ingest keys and Security log.
 const NAV_LABELS = [
   'Overview',
   'Usage',
@@ -8,10 +10,17 @@ const NAV_LABELS = [
   'Forecast',
   'Budgets & alerts',
   'Accounts',
+  'Ingest keys',
+  'Members',
+  'Security log',
   'Prices',
   'Settings',
   'System status',
 ];
+
+async function signedIn(page: Page): Promise<void> {
+  await registerInContext(page.context(), uniqueEmail('shell'));
+}
 
 async function text(page: Page, testId: string): Promise<string> {
   return ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
@@ -27,7 +36,15 @@ async function expectHealthyStatusPage(page: Page): Promise<void> {
 describe('app shell', () => {
   const e2e = useBrowser();
 
+  e2e('sends a signed-out visitor to sign in, and back where they were going afterwards', async (page) => {
+    await page.goto('/status');
+    await page.waitForURL('**/sign-in?returnUrl=%2Fstatus');
+    await page.getByTestId('sign-in-form').waitFor();
+    expect(await page.title()).toContain('Sign in');
+  });
+
   e2e('shows the product name and the navigation on /', async (page) => {
+    await signedIn(page);
     const response = await page.goto('/');
     expect(response?.status()).toBe(200);
 
@@ -46,6 +63,7 @@ describe('app shell', () => {
   });
 
   e2e('reaches System status through the navigation', async (page) => {
+    await signedIn(page);
     await page.goto('/');
     await page.getByTestId('nav-status').click();
 
@@ -54,6 +72,7 @@ describe('app shell', () => {
   });
 
   e2e('serves client routes on a deep link and a reload', async (page) => {
+    await signedIn(page);
     const response = await page.goto('/status');
     expect(response?.status()).toBe(200);
     await expectHealthyStatusPage(page);
@@ -70,6 +89,7 @@ describe('app shell on a narrow screen', () => {
   const e2e = useBrowser({ width: 400, height: 800 });
 
   e2e('opens the navigation from the menu button', async (page) => {
+    await signedIn(page);
     await page.goto('/');
     const navLink = page.getByTestId('nav-status');
     await page.getByTestId('menu-button').click();

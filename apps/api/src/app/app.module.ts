@@ -5,6 +5,7 @@ import { usageLedgerProjection } from '@act/server/usage';
 import { directoryProjection, IdentityModule } from '@act/server/identity';
 import { AccountsModule, type AccountsModuleOptions } from '@act/server/accounts';
 import { IngestModule } from '@act/server/ingest';
+import { SyncModule, syncRunsProjection } from '@act/server/sync';
 
 export interface AppOptions {
   accounts?: AccountsModuleOptions;
@@ -22,12 +23,13 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          projections: [eventTypeStatsProjection, usageLedgerProjection, directoryProjection],
+          projections: [eventTypeStatsProjection, usageLedgerProjection, directoryProjection, syncRunsProjection],
           entities: [EventTypeStat],
         }),
         IdentityModule,
         AccountsModule.forRoot(options.accounts),
         IngestModule,
+        SyncModule,
       ],
     };
   }

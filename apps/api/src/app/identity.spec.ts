@@ -99,6 +99,12 @@ for (const { engine, skipReason } of testEngines()) {
       expect(second.status).toBe(201);
       expect(second.body.user.instanceAdmin).toBe(false);
       expect(second.body.workspaces).toEqual([expect.objectContaining({ role: 'owner', name: "bob's workspace" })]);
+
+      // Instance administration follows the user, not a shared token.
+      expect((await alice.get('/admin/projections')).status).toBe(200);
+      const notAdmin = await bob.get('/admin/projections');
+      expect(notAdmin.status).toBe(403);
+      expect(notAdmin.body.detail).toMatch(/instance administrators/);
     });
 
     it('refuses bad registrations with messages a user can act on', async () => {

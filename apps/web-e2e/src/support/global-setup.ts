@@ -1,11 +1,19 @@
+import { startOpenAiTestServer } from './provider-servers';
 import { RunningServer, startServer } from './server';
 
 declare global {
-  // Only globalSetup and globalTeardown share this (same process).
+  // Only globalSetup and globalTeardown share these (same process).
   var __ACT_E2E_SERVER__: RunningServer | undefined;
+  var __ACT_E2E_PROVIDERS__: { close(): Promise<void> }[] | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The provider test server runs in this process for the whole run; tests reach it by URL.
+  const openai = await startOpenAiTestServer();
+  globalThis.__ACT_E2E_PROVIDERS__ = [openai.server];
+  process.env['E2E_OPENAI_BASE_URL'] = openai.server.baseUrl;
+  process.env['E2E_OPENAI_ADMIN_KEY'] = openai.keys.openai.admin;
+
   if (process.env['E2E_BASE_URL']) {
     console.log(`\nweb-e2e: using E2E_BASE_URL=${process.env['E2E_BASE_URL']}`);
     return;

@@ -63,6 +63,10 @@ export async function startServer(): Promise<RunningServer> {
       WEB_DIST_DIR: webDist,
       // Never the developer's own database: the browser tests get a throw-away PGlite.
       DATABASE_URL: '',
+      // Every test registers its own users from one address.
+      AUTH_RATE_LIMIT_PER_MINUTE: '10000',
+      // No scheduled provider sync against the test servers while pages are clicked through.
+      SYNC_SCHEDULER: 'false',
     },
     stdio: ['ignore', logFd, logFd],
   });

@@ -41,6 +41,11 @@ export interface ConnectionTestDto {
   endpoint: string | null;
 }
 
+/** Answer of `POST …/accounts/{id}/test`: the outcome, recorded as an event at `position`. */
+export interface ConnectionTestResponse extends ConnectionTestDto {
+  position: Position;
+}
+
 export interface AccountDto {
   id: string;
   provider: ProviderId;
@@ -103,4 +108,36 @@ export interface CreateIngestKeyRequest {
 export interface CreatedIngestKeyDto extends IngestKeyDto {
   key: string;
   position: Position;
+}
+
+/** One sync run of an account (`GET …/accounts/{id}/sync-runs`, newest first). */
+export interface SyncRunDto {
+  id: string;
+  kind: 'scheduled' | 'manual';
+  status: 'running' | 'succeeded' | 'failed';
+  /** Days asked for, `YYYY-MM-DD`, both included. */
+  from: string;
+  to: string;
+  /** Progress: days recorded of the days the run reads. */
+  daysDone: number;
+  daysTotal: number;
+  /** While running: what is being read right now, e.g. `usage/completions page 3`. */
+  currentStep: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** New observations recorded (re-reading unchanged data adds none). */
+  appended: number;
+  requests: number;
+  /** Days the provider may still revise. */
+  pendingDays: string[];
+  warnings: string[];
+  /** Why it failed: `auth`, `permission`, `rate_limited`, `transient`, `provider_schema_changed`, `unreachable`, … */
+  error: { category: string; code: string; message: string } | null;
+}
+
+/** Answer of `POST …/accounts/{id}/sync`. */
+export interface SyncStartedDto {
+  runId: string | null;
+  /** `started`, or `already-running` when another run holds the account. */
+  state: 'started' | 'already-running';
 }

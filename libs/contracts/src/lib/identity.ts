@@ -72,6 +72,12 @@ export interface WorkspaceNameRequest {
   name: string;
 }
 
+/** Answer of `POST /workspaces`. */
+export interface CreatedWorkspaceResponse {
+  workspace: WorkspaceDto;
+  position: Position;
+}
+
 export interface MemberDto {
   userId: string;
   email: string;

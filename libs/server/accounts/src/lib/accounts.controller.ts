@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentWorkspace, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
-import type { AccountDto, AccountWriteResponse, ConnectionTestDto, CreatedIngestKeyDto, IngestKeyDto, Page, WriteResponse } from '@act/contracts';
+import type { AccountDto, AccountWriteResponse, ConnectionTestResponse, CreatedIngestKeyDto, IngestKeyDto, Page, WriteResponse } from '@act/contracts';
 import { AccountsReadModel } from './accounts-read-model';
 import { AccountsService } from './accounts.service';
 import { ConnectAccountBody, CreateIngestKeyBody, UpdateAccountBody } from './dto';
@@ -55,7 +55,7 @@ export class AccountsController {
   @HttpCode(200)
   @WorkspaceScoped('accounts.manage')
   @ApiOperation({ summary: "Call the provider's cheapest authenticated read and report a typed result." })
-  test(@CurrentWorkspace() ctx: WorkspaceContext, @Param('accountId') accountId: string): Promise<ConnectionTestDto> {
+  test(@CurrentWorkspace() ctx: WorkspaceContext, @Param('accountId') accountId: string): Promise<ConnectionTestResponse> {
     return this.accounts.test(ctx, accountId);
   }
 

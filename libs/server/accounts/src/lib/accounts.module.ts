@@ -21,6 +21,8 @@ export class AccountsModule {
   static forRoot(options: AccountsModuleOptions = {}): DynamicModule {
     return {
       module: AccountsModule,
+      // Sync, ingest and usage modules use its services; the app imports it once.
+      global: true,
       controllers: [AccountsController],
       providers: [
         {

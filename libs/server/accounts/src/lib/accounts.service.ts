@@ -12,7 +12,7 @@ import {
 import { DeciderStream, EVENT_STORE, type EventStore } from '@act/server/event-store';
 import type { WorkspaceContext } from '@act/server/identity';
 import type { CredentialVault } from '@act/server/secrets';
-import type { AccountDto, AccountWriteResponse, ConnectionTestDto, ProviderId } from '@act/contracts';
+import type { AccountDto, AccountWriteResponse, ConnectionTestDto, ConnectionTestResponse, ProviderId } from '@act/contracts';
 import type { ConnectAccountBody, UpdateAccountBody } from './dto';
 import { CONNECTION_TESTER, CREDENTIAL_VAULT } from './tokens';
 
@@ -78,7 +78,7 @@ export class AccountsService {
     return { position: String(result.position) };
   }
 
-  async test(ctx: WorkspaceContext, accountId: string): Promise<ConnectionTestDto & { position: string }> {
+  async test(ctx: WorkspaceContext, accountId: string): Promise<ConnectionTestResponse> {
     const account = await this.load(ctx, accountId);
     if (account.disconnected) throw new NotFoundException('This account is disconnected: reconnect it as a new account to test it.');
     const credential = account.credentialId ? await this.vault.reveal(account.credentialId, accountId) : null;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { AuthenticatedRequest } from '@act/server/platform';
-import type { CreatedInvitationDto, InvitationDto, MemberDto, Page, SecurityLogEntryDto, WorkspaceDto, WorkspaceSummaryDto, WriteResponse } from '@act/contracts';
+import type { CreatedInvitationDto, CreatedWorkspaceResponse, InvitationDto, MemberDto, Page, SecurityLogEntryDto, WorkspaceDto, WorkspaceSummaryDto, WriteResponse } from '@act/contracts';
 import { currentUserId } from './current-user';
 import { ChangeRoleBody, CreateInvitationBody, PageQuery, WorkspaceNameBody } from './dto';
 import { IdentityReadModel } from './identity-read-model';
@@ -29,7 +29,7 @@ export class WorkspacesController {
 
   @Post()
   @ApiOperation({ summary: 'Create a workspace; the caller becomes its owner.' })
-  async create(@Body() body: WorkspaceNameBody, @Req() request: AuthenticatedRequest): Promise<{ workspace: WorkspaceDto; position: string }> {
+  async create(@Body() body: WorkspaceNameBody, @Req() request: AuthenticatedRequest): Promise<CreatedWorkspaceResponse> {
     const userId = currentUserId(request);
     const user = await this.readModel.user(userId);
     const { workspaceId, position } = await this.workspaces.create({ name: body.name, userId, email: user?.email ?? '' });

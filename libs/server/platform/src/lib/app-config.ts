@@ -133,6 +133,45 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   CREDENTIAL_KEYS?: string;
+
+  /** `false` stops the scheduled provider sync in this process (manual "sync now" still works). */
+  @IsIn(['true', 'false'])
+  SYNC_SCHEDULER: 'true' | 'false' = 'true';
+
+  /** How often the scheduler looks for accounts that are due. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  @Transform(({ value }) => toInt(value, 60))
+  SYNC_TICK_SECONDS = 60;
+
+  /** How often each active account is synced. */
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 60)
+  @Transform(({ value }) => toInt(value, 60))
+  SYNC_INTERVAL_MINUTES = 60;
+
+  /** Days read when an account is first connected. */
+  @IsInt()
+  @Min(1)
+  @Max(730)
+  @Transform(({ value }) => toInt(value, 90))
+  SYNC_BACKFILL_DAYS = 90;
+
+  /** Days re-read on every sync, for the providers' late data and revisions. */
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  @Transform(({ value }) => toInt(value, 3))
+  SYNC_LOOKBACK_DAYS = 3;
+
+  /** Days per request batch during a backfill (each chunk is recorded before the next is read). */
+  @IsInt()
+  @Min(1)
+  @Max(180)
+  @Transform(({ value }) => toInt(value, 15))
+  SYNC_CHUNK_DAYS = 15;
 }
 
 export class ConfigError extends Error {

@@ -1,0 +1,82 @@
+import type { DomainEvent } from '@act/domain/event-sourcing';
+
+export type SyncKind = 'scheduled' | 'manual';
+
+/**
+ * Each account's sync history (`sync-<accountId>`): when a run started, each chunk of days it
+ * recorded, how it ended. The chunks are the sync checkpoint: a run cut short (a crash, a lost
+ * lease, a provider error) keeps what it recorded, and the next run reads only what is missing
+ * plus the look-back window.
+ */
+export type SyncEvent =
+  | DomainEvent<'SyncRunStarted', { runId: string; workspaceId: string; accountId: string; kind: SyncKind; from: string; to: string; days: number }>
+  | DomainEvent<'SyncChunkRecorded', { runId: string; accountId: string; from: string; to: string; usageObservations: number; costLines: number; appended: number }>
+  | DomainEvent<'SyncRunCompleted', { runId: string; workspaceId: string; accountId: string; pendingDays: string[]; appended: number; requests: number; warnings: string[] }>
+  | DomainEvent<'SyncRunFailed', { runId: string; workspaceId: string; accountId: string; category: string; code: string; message: string }>;
+
+export const SYNC_EVENT_TYPES = ['SyncRunStarted', 'SyncChunkRecorded', 'SyncRunCompleted', 'SyncRunFailed'] as const;
+
+export function syncStreamId(accountId: string): string {
+  return `sync-${accountId}`;
+}
+
+/** The contiguous range of days recorded so far (runs always extend it without gaps). */
+export interface SyncCoverage {
+  readonly from: string | null;
+  readonly through: string | null;
+}
+
+export function foldCoverage(events: readonly { type: string; data: unknown }[]): SyncCoverage {
+  const chunks = events.filter((event) => event.type === 'SyncChunkRecorded').map((event) => event.data as { from: string; to: string });
+  if (chunks.length === 0) return { from: null, through: null };
+  return {
+    from: chunks.map((c) => c.from).reduce((a, b) => (a < b ? a : b)),
+    through: chunks.map((c) => c.to).reduce((a, b) => (a > b ? a : b)),
+  };
+}
+
+export interface SyncPlanInput {
+  today: string;
+  coverage: SyncCoverage;
+  backfillDays: number;
+  lookbackDays: number;
+  chunkDays: number;
+}
+
+/**
+ * The day ranges a run reads, newest first (so this month's figures appear first): the recent
+ * window from the last recorded day minus the look-back, then, backwards, whatever of the
+ * backfill window was never recorded. Chunks are contiguous, so coverage stays one range.
+ */
+export function planSync({ today, coverage, backfillDays, lookbackDays, chunkDays }: SyncPlanInput): { from: string; to: string }[] {
+  const backfillStart = addDays(today, -(backfillDays - 1));
+  const ranges: { from: string; to: string }[] = [];
+  if (coverage.from === null || coverage.through === null) {
+    ranges.push({ from: backfillStart, to: today });
+  } else {
+    const recentFrom = maxDay(backfillStart, addDays(coverage.through, -(lookbackDays - 1)));
+    // Never leave a hole between what was recorded and the recent window.
+    ranges.push({ from: minDay(recentFrom, addDays(coverage.through, 1)), to: today });
+    if (coverage.from > backfillStart) ranges.push({ from: backfillStart, to: addDays(coverage.from, -1) });
+  }
+  const chunks: { from: string; to: string }[] = [];
+  for (const range of ranges) {
+    for (let to = range.to; to >= range.from; to = addDays(to, -chunkDays)) {
+      chunks.push({ from: maxDay(range.from, addDays(to, -(chunkDays - 1))), to });
+    }
+  }
+  return chunks;
+}
+
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+const maxDay = (a: string, b: string) => (a > b ? a : b);
+const minDay = (a: string, b: string) => (a < b ? a : b);

@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createSyncConnector, isSyncError, isSyncProvider, type SyncProgress } from '@act/server/connectors';
+import type { SqlDatabase } from '@act/server/database';
+import { EVENT_STORE, type EventStore } from '@act/server/event-store';
+import { APP_CONFIG, AppConfig, SQL_DATABASE } from '@act/server/platform';
+import { AccountsService, CREDENTIAL_VAULT } from '@act/server/accounts';
+import type { CredentialVault } from '@act/server/secrets';
+import { RecordUsageHandler } from '@act/server/usage';
+import { daysBetween, foldCoverage, planSync, syncStreamId, SYNC_EVENT_TYPES, type SyncEvent, type SyncKind } from './sync-events';
+import { SyncLeases } from './sync-leases';
+
+const LEASE_MS = 5 * 60_000;
+
+export type SyncOutcome = { state: 'started'; runId: string; done: Promise<void> } | { state: 'already-running' };
+
+/**
+ * Runs one account's sync: takes the account's lease (so no other process or tick runs it at
+ * the same time), plans the days to read from the sync checkpoint, reads them chunk by chunk
+ * through the provider's connector, records each chunk through the ledger (idempotent: a
+ * re-read changes nothing) and its coverage as an event, and ends with a completed or failed run.
+ */
+@Injectable()
+export class SyncService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Sync');
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly leases: SyncLeases;
+  private readonly record: RecordUsageHandler;
+  private readonly running = new Map<string, { runId: string; step: string | null; abort: AbortController; done: Promise<void> }>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) db: SqlDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
+    private readonly accounts: AccountsService,
+  ) {
+    this.leases = new SyncLeases(db);
+    this.record = new RecordUsageHandler(store);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.leases.migrate();
+  }
+
+  /** What a running run in this process is doing right now. */
+  currentStep(runId: string): string | null {
+    for (const run of this.running.values()) if (run.runId === runId) return run.step;
+    return null;
+  }
+
+  /** Starts a run in the background unless one already runs for the account (here or elsewhere). */
+  async start(workspaceId: string, accountId: string, kind: SyncKind): Promise<SyncOutcome> {
+    if (this.running.has(accountId)) return { state: 'already-running' };
+    const account = await this.accounts.load({ workspaceId }, accountId);
+    if (!isSyncProvider(account.provider)) throw new Error(`${account.provider} has no usage API to sync from`);
+    if (!(await this.leases.tryAcquire(accountId, this.holder, LEASE_MS))) return { state: 'already-running' };
+    const runId = randomUUID();
+    const abort = new AbortController();
+    const entry = { runId, step: null as string | null, abort, done: Promise.resolve() };
+    this.running.set(accountId, entry);
+    entry.done = this.run(workspaceId, accountId, runId, kind, entry, abort.signal)
+      .catch((error: Error) => this.logger.error(`Sync run ${runId} crashed: ${error.message}`, error.stack))
+      .finally(async () => {
+        this.running.delete(accountId);
+        await this.leases.release(accountId, this.holder).catch(() => undefined);
+      });
+    return { state: 'started', runId, done: entry.done };
+  }
+
+  private async run(workspaceId: string, accountId: string, runId: string, kind: SyncKind, entry: { step: string | null }, signal: AbortSignal): Promise<void> {
+    const streamId = syncStreamId(accountId);
+    const append = (event: SyncEvent) =>
+      this.store.appendToStream(streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: { at: new Date().toISOString() } }]);
+    const history = await this.store.readStream(streamId);
+    const chunks = planSync({
+      today: new Date().toISOString().slice(0, 10),
+      coverage: foldCoverage(history.filter((e) => (SYNC_EVENT_TYPES as readonly string[]).includes(e.type))),
+      backfillDays: this.config.SYNC_BACKFILL_DAYS,
+      lookbackDays: this.config.SYNC_LOOKBACK_DAYS,
+      chunkDays: this.config.SYNC_CHUNK_DAYS,
+    });
+    const from = chunks.reduce((min, c) => (c.from < min ? c.from : min), chunks[0].from);
+    const to = chunks[0].to;
+    const days = chunks.reduce((sum, c) => sum + daysBetween(c.from, c.to), 0);
+    await append({ type: 'SyncRunStarted', data: { runId, workspaceId, accountId, kind, from, to, days } });
+    let appended = 0;
+    let requests = 0;
+    const pendingDays = new Set<string>();
+    const warnings: string[] = [];
+    try {
+      const account = await this.accounts.load({ workspaceId }, accountId);
+      if (account.disconnected || !account.credentialId) throw Object.assign(new Error('The account has no credentials (disconnected, or never given): add its admin key.'), { category: 'auth', code: 'no_credentials' });
+      const credential = await this.vault.reveal(account.credentialId, accountId);
+      const connector = createSyncConnector(account.provider as 'openai', { workspaceId, accountId, credential, baseUrl: account.settings.baseUrl });
+      for (const chunk of chunks) {
+        const result = await connector.sync(chunk, {
+          signal,
+          onProgress: (progress: SyncProgress) => (entry.step = `${progress.step} (${chunk.from} → ${chunk.to}) page ${progress.page}`),
+        });
+        const recorded = await this.record.handle([...result.usage, ...result.costs]);
+        appended += recorded.appended;
+        requests += result.stats.requests;
+        result.pendingDays.forEach((day) => pendingDays.add(day));
+        warnings.push(...result.warnings.map((w) => w.message));
+        await append({
+          type: 'SyncChunkRecorded',
+          data: { runId, accountId, from: chunk.from, to: chunk.to, usageObservations: result.usage.length, costLines: result.costs.length, appended: recorded.appended },
+        });
+        if (!(await this.leases.renew(accountId, this.holder, LEASE_MS))) throw Object.assign(new Error('Another process took over this account’s sync.'), { category: 'transient', code: 'lease_lost' });
+      }
+      await append({ type: 'SyncRunCompleted', data: { runId, workspaceId, accountId, pendingDays: [...pendingDays].sort(), appended, requests, warnings: warnings.slice(0, 50) } });
+      this.logger.log(`Account ${accountId}: ${days} days synced, ${appended} new observations`);
+    } catch (error) {
+      const { category, code, message } = describeFailure(error);
+      await append({ type: 'SyncRunFailed', data: { runId, workspaceId, accountId, category, code, message } });
+      this.logger.warn(`Account ${accountId}: sync failed (${category}/${code}): ${message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const run of this.running.values()) run.abort.abort();
+    await Promise.allSettled([...this.running.values()].map((run) => run.done));
+  }
+}
+
+function describeFailure(error: unknown): { category: string; code: string; message: string } {
+  if (isSyncError(error)) return { category: error.category, code: error.code, message: error.message };
+  const e = error as Error & { category?: string; code?: string };
+  if (e?.category) return { category: e.category, code: e.code ?? 'error', message: e.message };
+  // An unexpected failure of ours: say so without internals (the log has the stack).
+  return { category: 'internal', code: 'internal_error', message: 'The sync failed on our side; the server log has the details.' };
+}
