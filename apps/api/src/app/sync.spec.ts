@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { testEngines } from '@act/server/database/testing';
+import { SQL_DATABASE } from '@act/server/platform';
+import type { SqlDatabase } from '@act/server/database';
+import { SyncScheduler } from '@act/server/sync';
+import { startProviderTestServer, TEST_KEYS, type ProviderTestServer } from '@act/server/connectors/testing';
+import { ApiClient } from '../testing/http-client';
+import { startTestApp, type TestApp } from '../testing/test-app';
+
+/** Provider sync end to end: the real app, the local OpenAI test server, real HTTP between them. */
+for (const { engine, skipReason } of testEngines()) {
+  (skipReason ? describe.skip : describe)(`provider sync [${engine}${skipReason ? ` — skipped: ${skipReason}` : ''}]`, () => {
+    let t: TestApp;
+    let openai: ProviderTestServer;
+    const owner = new ApiClient(() => t.base);
+    let ws: string;
+    let accountId: string;
+
+    beforeAll(async () => {
+      openai = await startProviderTestServer({ provider: 'openai' });
+      t = await startTestApp(engine, {
+        CREDENTIAL_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        SYNC_SCHEDULER: 'false',
+        SYNC_BACKFILL_DAYS: '20',
+        SYNC_CHUNK_DAYS: '7',
+        SYNC_LOOKBACK_DAYS: '3',
+        SYNC_INTERVAL_MINUTES: '60',
+      });
+      ws = (await owner.register('owner@example.test')).body.workspaces[0].id;
+      const connected = await owner.post(`/workspaces/${ws}/accounts`, {
+        provider: 'openai',
+        displayName: 'OpenAI',
+        credentials: TEST_KEYS.openai.admin,
+        baseUrl: openai.baseUrl,
+      });
+      accountId = connected.body.account.id;
+    });
+
+    afterAll(async () => {
+      await t?.dispose();
+      await openai?.close();
+    });
+
+    async function finished(runId: string) {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const head = (await owner.get('/health')).body.eventStore.headPosition;
+        const runs = (await owner.get(`/workspaces/${ws}/accounts/${accountId}/sync-runs?waitFor=${head}`)).body.items;
+        const run = runs.find((r: { id: string }) => r.id === runId);
+        if (run && run.status !== 'running') return run;
+        if (Date.now() > deadline) throw new Error(`run ${runId} still running: ${JSON.stringify(run)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+
+    const usageRows = async () =>
+      Number((await t.app.get<SqlDatabase>(SQL_DATABASE).query<{ n: string }>(`select count(*)::text as n from usage_latest where account_id = $1`, [accountId]))[0].n);
+
+    it('backfills the window in chunks, newest first, and records the usage in the ledger', async () => {
+      const started = await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`);
+      expect(started.status).toBe(202);
+      expect(started.body.state).toBe('started');
+      const again = await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`);
+      expect(again.body).toEqual({ runId: null, state: 'already-running' });
+      const run = await finished(started.body.runId);
+      expect(run).toMatchObject({ status: 'succeeded', kind: 'manual', daysDone: 20, daysTotal: 20, error: null });
+      expect(run.appended).toBeGreaterThan(0);
+      expect(run.requests).toBeGreaterThan(0);
+      expect(await usageRows()).toBeGreaterThan(0);
+    });
+
+    it('re-syncs only the look-back window, and unchanged data adds nothing', async () => {
+      const before = await usageRows();
+      const started = await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`);
+      const run = await finished(started.body.runId);
+      expect(run.daysTotal).toBe(3);
+      expect(await usageRows()).toBe(before);
+    });
+
+    it('ends in a failed run with a typed reason when the key lacks the admin scope, and recovers once fixed', async () => {
+      await owner.patch(`/workspaces/${ws}/accounts/${accountId}`, { credentials: TEST_KEYS.openai.project });
+      const failed = await finished((await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`)).body.runId);
+      expect(failed.status).toBe('failed');
+      expect(failed.error.category).toMatch(/permission|auth/);
+      expect(JSON.stringify(failed)).not.toContain(TEST_KEYS.openai.project);
+      await owner.patch(`/workspaces/${ws}/accounts/${accountId}`, { credentials: TEST_KEYS.openai.admin });
+      const fixed = await finished((await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`)).body.runId);
+      expect(fixed.status).toBe('succeeded');
+    });
+
+    it('schedules due accounts only, once', async () => {
+      const scheduler = t.app.get(SyncScheduler);
+      expect(await scheduler.tick()).toBe(0);
+      // Make the last run look two hours old (the public view of the read model is updatable).
+      await t.app.get<SqlDatabase>(SQL_DATABASE).query(`update sync_runs set started_at = started_at - interval '2 hours'`);
+      expect(await scheduler.tick()).toBe(1);
+      expect(await scheduler.tick()).toBe(0);
+    });
+
+    it('refuses to sync providers without a usage API, with a useful message', async () => {
+      const groq = await owner.post(`/workspaces/${ws}/accounts`, { provider: 'groq', displayName: 'Groq' });
+      const refused = await owner.post(`/workspaces/${ws}/accounts/${groq.body.account.id}/sync`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toMatch(/ingest API/);
+    });
+  });
+}
