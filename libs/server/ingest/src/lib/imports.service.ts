@@ -120,8 +120,10 @@ export class ImportsService {
 
   private async runResume(graceMs: number): Promise<number> {
     const jobs = await this.db.query<{ id: string; events: string }>(
-      `select id, events::text as events from import_jobs where status = 'pending' and created_at <= $1::timestamptz order by created_at limit 100`,
-      [new Date(this.now().getTime() - graceMs).toISOString()],
+      `select id, events::text as events from import_jobs
+        where status = 'pending' and created_at <= now() - make_interval(secs => $1::double precision / 1000)
+        order by created_at limit 100`,
+      [graceMs],
     );
     let done = 0;
     for (const job of jobs) {

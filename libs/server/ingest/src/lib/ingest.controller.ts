@@ -34,6 +34,8 @@ export class IngestController {
     const declared = Number(request.headers['content-length'] ?? NaN);
     const size = Number.isFinite(declared) ? declared : Buffer.byteLength(JSON.stringify(body ?? null));
     if (size > MAX_BATCH_BYTES) throw new PayloadTooLargeException(`The batch is ${size} bytes; at most ${MAX_BATCH_BYTES} (1 MB) per request: send smaller batches.`);
-    return this.ingestService.ingest(request.ingestCaller!, body);
+    const caller = request.ingestCaller;
+    if (!caller) throw new Error('POST /ingest/usage reached without IngestKeyGuard');
+    return this.ingestService.ingest(caller, body);
   }
 }

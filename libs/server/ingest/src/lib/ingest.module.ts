@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';

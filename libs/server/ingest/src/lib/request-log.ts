@@ -408,8 +408,9 @@ export class RequestLogAggregator {
     for (;;) {
       const keys = await this.db.query<{ account_id: string; day: string; request_type: string; workspace_id: string }>(
         `select account_id, day::text as day, request_type, workspace_id from ingest_pending
-          where marked_at <= $1::timestamptz order by marked_at, account_id, day, request_type limit 200`,
-        [new Date(this.now().getTime() - graceMs).toISOString()],
+          where marked_at <= now() - make_interval(secs => $1::double precision / 1000)
+          order by marked_at, account_id, day, request_type limit 200`,
+        [graceMs],
       );
       let progressed = false;
       for (const row of keys) {
