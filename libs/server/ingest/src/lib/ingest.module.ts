@@ -77,8 +77,8 @@ export class IngestSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     { provide: RequestInbox, inject: [SQL_DATABASE, INGEST_TABLES], useFactory: (db: SqlDatabase) => new RequestInbox(db) },
     {
       provide: RequestLogAggregator,
-      inject: [SQL_DATABASE, RecordUsageHandler, INGEST_TABLES],
-      useFactory: (db: SqlDatabase, record: RecordUsageHandler) => new RequestLogAggregator(db, record),
+      inject: [SQL_DATABASE, RecordUsageHandler, LedgerReader, INGEST_TABLES],
+      useFactory: (db: SqlDatabase, record: RecordUsageHandler, ledger: LedgerReader) => new RequestLogAggregator(db, record, { ledger }),
     },
     {
       provide: IngestService,

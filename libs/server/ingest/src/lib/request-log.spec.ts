@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describeOnEachEngine, resetDatabase } from '@act/server/database/testing';
 import { PostgresEventStore } from '@act/server/event-store';
 import { RecordUsageHandler } from '@act/server/usage';
-import { buildRequestType, latestUsage, USAGE_OBSERVED, type UsageLedgerEvent, type UsageObserved } from '@act/domain/usage';
+import { buildRequestType, latestUsage, observeUsage, USAGE_OBSERVED, type UsageLedgerEvent, type UsageObserved } from '@act/domain/usage';
 import { readRequestRecord, sumRequests } from '@act/domain/request-usage';
 import { RequestInbox, RequestLogAggregator, type InboxRequest } from './request-log';
 import { migrateIngest } from './schema';
+import { LedgerReader } from './ledger-reader';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const WS = 'ws-1';
@@ -91,6 +92,30 @@ describeOnEachEngine('request log: inbox and fold', (database) => {
     expect((await dayTotal('2026-03-09'))?.units.requests).toBe(2);
     const observed = (await ledger()).map((e) => e.data.observedAt);
     expect(observed[1] > observed[0]).toBe(true);
+  });
+
+  it("keeps the provider's official usage over the request log of the same key", async () => {
+    const inbox = new RequestInbox(db());
+    const stored = await inbox.accept([request('a', '2026-03-09', 500, 50)]);
+    const official = observeUsage({
+      workspaceId: WS,
+      accountId: ACCOUNT,
+      day: '2026-03-09',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      operation: 'chat/completions',
+      tokens: { inputUncached: 9000, output: 900 },
+      units: { requests: 12 },
+      source: 'usage-api',
+      observedAt: '2026-03-10T07:00:00.000Z',
+      final: true,
+    });
+    if (!official.ok) throw new Error('invalid');
+    await record.handle([official.value]);
+    const folder = new RequestLogAggregator(db(), record, { now: () => new Date(clock), logger: quiet, ledger: new LedgerReader(store) });
+    expect(await folder.fold(stored.keys)).toEqual(new Map([[expect.any(String), { position: expect.any(BigInt), done: true }]]));
+    expect(await dayTotal('2026-03-09')).toMatchObject({ source: 'usage-api', units: { requests: 12 } });
+    expect(await db().query(`select official, requests::text as requests from ingest_aggregates`)).toEqual([{ official: true, requests: '1' }]);
   });
 
   it('folds concurrent batches into the reference total, whatever interleaves', async () => {

@@ -10,6 +10,7 @@ import {
   type Json,
   type OtherUnits,
   type TokenCounts,
+  type UsageKey,
   type UsageObserved,
 } from '@act/domain/usage';
 import type { RequestUsage } from '@act/domain/request-usage';
@@ -202,6 +203,12 @@ export interface AggregatorOptions {
   now?: () => Date;
   /** How old a pending marker must be before the sweep takes it (the request that wrote it is folding it). */
   sweepGraceMs?: number;
+  /**
+   * Reads a key's current observation. When the account's official usage API already reported
+   * the key, that is authoritative: the request-log total is kept (for coverage comparisons)
+   * but not recorded over it. Without a reader every total is recorded.
+   */
+  ledger?: { currentOf(key: UsageKey): Promise<UsageObserved | undefined> };
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
 
@@ -243,11 +250,15 @@ const MAX_ROUNDS = 4;
  *    re-send the ledger drops, a larger one replaces it.
  * 3. The marker is deleted only if its generation is still the one read in step 1; a request
  *    stored meanwhile bumped it, so the key is folded again.
+ * When the key's current observation comes from the provider's usage API, that one stays: the
+ * official numbers are authoritative (`ingest_aggregates.official` marks such keys, whose
+ * request-log total remains in the inbox for a coverage comparison).
  */
 export class RequestLogAggregator {
   private readonly now: () => Date;
   private readonly graceMs: number;
   private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
+  private readonly ledger: AggregatorOptions['ledger'];
   private sweeping: Promise<number> | null = null;
 
   constructor(
@@ -258,6 +269,7 @@ export class RequestLogAggregator {
     this.now = options.now ?? (() => new Date());
     this.graceMs = options.sweepGraceMs ?? 10_000;
     this.logger = options.logger ?? new Logger('RequestLog');
+    this.ledger = options.ledger;
   }
 
   /** Folds each of these keys that has a pending marker; returns each key's ledger position. */
@@ -292,8 +304,16 @@ export class RequestLogAggregator {
       const step = await this.db.transaction((tx) => this.snapshot(tx, key));
       if (step === null) return { position: position ?? (await this.positions([key])), done: true };
       if (step.event !== null) {
-        const recorded = await this.record.handle([step.event]);
+        const official = await this.ledger?.currentOf(step.event.data);
+        // The provider's own usage API outranks what clients logged: keep its observation.
+        const recorded = await this.record.handle([official?.data.source === 'usage-api' ? official : step.event]);
         position = recorded.position;
+        if (official?.data.source === 'usage-api') {
+          await this.db.query(
+            `update ingest_aggregates set official = true where account_id = $1 and day = $2::date and request_type = $3`,
+            [key.accountId, key.day, key.requestType],
+          );
+        }
       }
       const finished = await this.db.transaction(async (tx) => {
         if (position !== null) {

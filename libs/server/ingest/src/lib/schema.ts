@@ -11,7 +11,8 @@ import type { SqlDatabase } from '@act/server/database';
  *   meanwhile: `generation`), so a crash in between leaves the marker for the sweep.
  * - `ingest_aggregates`: per key, the last `observedAt` given to a total (each new total gets a
  *   strictly later one, allocated under this row's lock together with the sum it belongs to),
- *   whether it was final, and the ledger position it reached.
+ *   whether it was final, the ledger position it reached, and whether the provider's usage API
+ *   reported the key (`official`: its observation is kept, the request-log total is not recorded).
  * - `manual_entries`: manual-entry ids → their ledger key (the entries themselves are events).
  * - `import_jobs`: a validated CSV import's observations, stored before they are appended
  *   and marked applied after, so a crash mid-way is completed by the sweep.
@@ -68,6 +69,7 @@ create table if not exists ingest_aggregates (
   observed_at text collate "C" not null,
   final boolean not null default false,
   requests bigint not null default 0,
+  official boolean not null default false,
   position bigint,
   primary key (account_id, day, request_type)
 );
