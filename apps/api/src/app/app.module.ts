@@ -6,6 +6,8 @@ import { directoryProjection, IdentityModule } from '@act/server/identity';
 import { AccountsModule, type AccountsModuleOptions } from '@act/server/accounts';
 import { IngestModule } from '@act/server/ingest';
 import { SyncModule, syncRunsProjection } from '@act/server/sync';
+import { ReportingModule, reportingProjections } from '@act/server/reporting';
+import { BudgetsModule, budgetsProjections } from '@act/server/budgets';
 
 export interface AppOptions {
   accounts?: AccountsModuleOptions;
@@ -23,13 +25,22 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({
           config,
-          projections: [eventTypeStatsProjection, usageLedgerProjection, directoryProjection, syncRunsProjection],
+          projections: [
+            eventTypeStatsProjection,
+            usageLedgerProjection,
+            directoryProjection,
+            syncRunsProjection,
+            ...reportingProjections,
+            ...budgetsProjections,
+          ],
           entities: [EventTypeStat],
         }),
         IdentityModule,
         AccountsModule.forRoot(options.accounts),
         IngestModule,
         SyncModule,
+        ReportingModule,
+        BudgetsModule,
       ],
     };
   }
