@@ -11,7 +11,7 @@ import { priceSetEvent, type PriceSheetStrings } from '@act/domain/pricing';
 import type { SqlExecutor } from '@act/server/database';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { dec, requireDay, str, sum } from './query-support';
-import { repriceRows, selectScopeRows, type RepriceScope, type RepricedRow, type RowKey } from './repricing';
+import { repriceRows, selectScopeRows, withoutJit, type RepriceScope, type RepricedRow, type RowKey } from './repricing';
 
 interface VersionRow {
   version: number;
@@ -38,7 +38,8 @@ export interface PriceChangePreview extends SetPriceRequestDto {
  * of a price change. Workspace first, in every statement.
  */
 export class CostVersionQueries {
-  constructor(private readonly sql: SqlExecutor) {}
+  /** Pass the `SqlDatabase` (its `transaction` lets the dry run turn PostgreSQL's JIT off, see `withoutJit`). */
+  constructor(private readonly sql: SqlExecutor & { transaction?: <R>(work: (tx: SqlExecutor) => Promise<R>) => Promise<R> }) {}
 
   /** Every cost version, newest first. Version 1 (estimates as usage arrived) always exists. */
   async versions(workspaceId: string): Promise<CostVersionDto[]> {
@@ -172,7 +173,8 @@ export class CostVersionQueries {
     const changed: RepricedRow[] = [];
     let after: RowKey | null = null;
     for (;;) {
-      const rows = await selectScopeRows(this.sql, scope, { after, limit: 5000 });
+      const from = after;
+      const rows = await withoutJit(this.sql, (tx) => selectScopeRows(tx, scope, { after: from, limit: 5000 }));
       if (rows.length === 0) break;
       inScope += rows.length;
       changed.push(...repriceRows(rows, catalogue));

@@ -1,6 +1,6 @@
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import type { PriceSheetStrings } from '@act/domain/pricing';
-import type { SqlExecutor } from '@act/server/database';
+import type { SqlDatabase } from '@act/server/database';
 import type { EventStore } from '@act/server/event-store';
 import { CostCommands, type CommandContext } from './cost-commands';
 import { CostVersionQueries, type PriceChangePreview } from './cost-version-queries';
@@ -28,7 +28,7 @@ export class PriceChanges {
   private readonly costs: CostCommands;
   private readonly queries: CostVersionQueries;
 
-  constructor(store: EventStore, sql: SqlExecutor) {
+  constructor(store: EventStore, sql: SqlDatabase) {
     this.pricing = new PricingCommands(store);
     this.costs = new CostCommands(store);
     this.queries = new CostVersionQueries(sql);

@@ -76,7 +76,7 @@ export async function readStagedRows(tx: SqlExecutor, recomputeId: string): Prom
             before_estimated::text, before_price_set_id, status, estimated::text, price_set_id, price_provider,
             price_model, match, note, detail
        from public.cost_recompute_rows where recompute_id = $1
-      order by account_id, day, request_type`,
+      order by day, account_id, request_type`,
     [recomputeId],
   );
   return rows.map(fromStaged);

@@ -6,7 +6,7 @@ import { abortableSleep } from '@act/util/core';
 import { CostCommands } from './cost-commands';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { migrateRecomputeStaging, stageRows } from './recompute-staging';
-import { countScopeRows, repriceRows, selectScopeRows, type RepriceScope, type RowKey } from './repricing';
+import { countScopeRows, repriceRows, selectScopeRows, withoutJit, type RepriceScope, type RowKey } from './repricing';
 
 export interface RecomputeWorkerOptions {
   /** Usage rows per batch (one transaction each). */
@@ -190,7 +190,7 @@ export class RecomputeWorker {
     };
     let progress = await this.progress(id);
     if (!progress) {
-      const total = await countScopeRows(this.db, scope);
+      const total = await withoutJit(this.db, (tx) => countScopeRows(tx, scope));
       await this.db.query(
         `insert into cost_recompute_progress (recompute_id, workspace_id, version, started_position, state, rows_total)
          values ($1, $2, $3, $4::bigint, 'running', $5) on conflict do nothing`,
@@ -200,7 +200,8 @@ export class RecomputeWorker {
       if (!progress) return false;
     }
     if (progress.state === 'running') {
-      const rows = await selectScopeRows(this.db, scope, { after: progress.cursor, limit: this.options.batchSize });
+      const cursor0 = progress.cursor;
+      const rows = await withoutJit(this.db, (tx) => selectScopeRows(tx, scope, { after: cursor0, limit: this.options.batchSize }));
       if (rows.length === 0) {
         await this.db.query(
           `update cost_recompute_progress set state = 'staged', rows_total = rows_done, updated_at = now(), last_error = null
@@ -281,7 +282,8 @@ export class RecomputeWorker {
     const catalogue = await loadPriceCatalogue(this.db);
     let after: RowKey | null = null;
     for (;;) {
-      const rows = await selectScopeRows(this.db, scope, { after, limit: 2000 });
+      const from = after;
+      const rows = await withoutJit(this.db, (tx) => selectScopeRows(tx, scope, { after: from, limit: 2000 }));
       if (rows.length === 0) return null;
       const changed = repriceRows(rows, catalogue);
       if (changed.length > 0) {

@@ -18,7 +18,7 @@ import {
   type UsageObserved,
 } from '@act/domain/usage';
 import { loadPriceCatalogue } from './price-catalogue-cache';
-import { repriceRows, selectScopeRows, type RepricedRow } from './repricing';
+import { repriceRows, selectScopeRows, withoutJit, type RepricedRow } from './repricing';
 import { readStagedRows } from './recompute-staging';
 
 /**
@@ -42,10 +42,15 @@ import { readStagedRows } from './recompute-staging';
  * - `period_closes`, `period_close_rows`, `period_close_billed`: what a closed month reported.
  *
  * Money is NUMERIC, written from decimal strings: never a JS number.
+ *
+ * Keys lead with (workspace_id, day): every query is a workspace's day range, and every write
+ * looks a row up by its full key. One index serves both, so the plans stay right on PGlite,
+ * which never gathers planner statistics (no autovacuum): with a second (workspace_id, day)
+ * index it probed that one and filtered every key of the day, which made ingestion quadratic.
  */
 export const usageLedgerProjection: Projection = {
   name: 'usage_ledger',
-  version: 2,
+  version: 3,
   tables: [
     'usage_latest',
     'cost_latest',
@@ -69,14 +74,16 @@ export const usageLedgerProjection: Projection = {
     // Events are applied in log order; runs of ledger events and of PriceSets go set-based.
     // A run of ledger events is priced with the PriceSets applied before it, i.e. exactly the
     // ones earlier in the log.
+    let written = 0;
     for (const run of runs(events)) {
-      if (run.kind === 'ledger') await applyLedger(tx, run.events);
+      if (run.kind === 'ledger') written += await applyLedger(tx, run.events);
       else if (run.kind === 'price') await applyPriceSets(tx, run.events);
       else if (run.events[0].type === RECOMPUTE_STARTED) await applyRecomputeStarted(tx, run.events[0]);
       else if (run.events[0].type === COST_VERSION_ACTIVATED) await applyActivation(tx, run.events[0]);
       else if (run.events[0].type === PERIOD_CLOSED) await applyPeriodClosed(tx, run.events[0]);
       // Any other type (the runner filters by eventTypes; a hand-run replay may not) changes nothing.
     }
+    if (written > 0) await keepPlannerStatistics(tx, written);
   },
 };
 
@@ -111,9 +118,8 @@ const SCHEMA = [
      observed_at text collate "C" not null,
      event_id text collate "C" not null,
      position bigint not null,
-     primary key (workspace_id, account_id, day, request_type)
+     primary key (workspace_id, day, account_id, request_type)
    )`,
-  'create index usage_latest_workspace_day on usage_latest (workspace_id, day)',
   `create table cost_latest (
      workspace_id text not null,
      account_id text not null,
@@ -129,9 +135,8 @@ const SCHEMA = [
      observed_at text collate "C" not null,
      event_id text collate "C" not null,
      position bigint not null,
-     primary key (workspace_id, account_id, day, line_item)
+     primary key (workspace_id, day, account_id, line_item)
    )`,
-  'create index cost_latest_workspace_day on cost_latest (workspace_id, day)',
   `create table price_versions (
      position bigint primary key,
      price_set_id text not null unique,
@@ -148,6 +153,8 @@ const SCHEMA = [
    )`,
   'create index price_versions_identity on price_versions (provider, model, position)',
   `create table price_book_meta (generation uuid not null, last_position bigint not null)`,
+  `create table ledger_stats (written_since bigint not null, rows_at_last_analyze bigint not null)`,
+  `insert into ledger_stats values (0, 0)`,
   `insert into price_book_meta values (gen_random_uuid(), 0)`,
   `create table cost_estimates (
      workspace_id text not null,
@@ -169,13 +176,11 @@ const SCHEMA = [
      match text,
      note text,
      detail jsonb not null,
-     primary key (workspace_id, account_id, day, request_type, valid_from),
+     primary key (workspace_id, day, account_id, request_type, valid_from),
      check (valid_to is null or valid_to > valid_from)
    )`,
-  `create unique index cost_estimates_current on cost_estimates (workspace_id, account_id, day, request_type)
+  `create unique index cost_estimates_current on cost_estimates (workspace_id, day, account_id, request_type)
      where valid_to is null`,
-  'create index cost_estimates_current_day on cost_estimates (workspace_id, day) where valid_to is null',
-  'create index cost_estimates_versions on cost_estimates (workspace_id, day, valid_from, valid_to)',
   `create table cost_workspaces (
      workspace_id text primary key,
      current_version integer not null,
@@ -234,7 +239,7 @@ const SCHEMA = [
      status text not null,
      estimated numeric,
      reported_cost numeric,
-     primary key (workspace_id, month, account_id, day, request_type)
+     primary key (workspace_id, month, day, account_id, request_type)
    )`,
   `create table period_close_billed (
      workspace_id text not null,
@@ -246,7 +251,7 @@ const SCHEMA = [
      project text,
      amount numeric not null,
      final boolean not null,
-     primary key (workspace_id, month, account_id, day, line_item)
+     primary key (workspace_id, month, day, account_id, line_item)
    )`,
 ];
 
@@ -272,7 +277,7 @@ function* runs(events: readonly RecordedEvent[]): Iterable<Run> {
 // ---------------------------------------------------------------------------------------------
 // Usage and billed costs
 
-async function applyLedger(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void> {
+async function applyLedger(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<number> {
   const positions = new Map(events.map((e) => [e.id, e.globalPosition]));
   // One winner per key within the batch: an upsert may not touch the same row twice.
   const winners = [...foldLatest(events.map((e) => ({ id: e.id, type: e.type, data: e.data }) as UsageLedgerEvent)).values()];
@@ -330,6 +335,29 @@ async function applyLedger(tx: SqlExecutor, events: readonly RecordedEvent[]): P
       [JSON.stringify(costs.map((e) => costRow(e, positions.get(e.id))))],
     );
   }
+  return usage.length + costs.length;
+}
+
+/**
+ * ANALYZE the growing tables now and then, as autovacuum would on a PostgreSQL server. PGlite
+ * has no autovacuum, so without this its planner keeps believing the tables are nearly empty
+ * and joins a batch against a whole table per row (measured: 6,000 rows, 8.5 s for one
+ * 500-row batch; ingestion and recomputes became quadratic). Runs when the rows written since
+ * the last ANALYZE exceed 1,000 + the table's size then: the tables are analyzed each time they
+ * double, so the planner's idea of their size is never off by more than a factor of two and
+ * the total cost of analyzing stays about twice that of analyzing the final table once.
+ */
+async function keepPlannerStatistics(tx: SqlExecutor, written: number): Promise<void> {
+  const [stats] = await tx.query<{ written_since: string; rows_at_last_analyze: string }>(
+    'update ledger_stats set written_since = written_since + $1 returning written_since::text, rows_at_last_analyze::text',
+    [written],
+  );
+  if (!stats || Number(stats.written_since) <= 1000 + Number(stats.rows_at_last_analyze)) return;
+  await tx.query('analyze usage_latest, cost_latest, cost_estimates');
+  await tx.query(
+    `update ledger_stats set written_since = 0,
+            rows_at_last_analyze = (select greatest(reltuples, 0)::bigint from pg_class where oid = 'cost_estimates'::regclass)`,
+  );
 }
 
 interface EstimateRow {
@@ -392,22 +420,28 @@ const ESTIMATE_COLUMNS = `workspace_id, account_id, day, request_type, provider,
  * started; a row that started in the current version is updated in place.
  */
 async function writeUsageEstimates(tx: SqlExecutor, rows: readonly EstimateRow[]): Promise<void> {
-  const input = JSON.stringify(rows);
+  const workspaces = [...new Set(rows.map((r) => r.workspace_id))];
+  const versions = new Map(
+    (
+      await tx.query<{ workspace_id: string; current_version: number }>(
+        'select workspace_id, current_version from cost_workspaces where workspace_id in (select jsonb_array_elements_text($1::jsonb))',
+        [JSON.stringify(workspaces)],
+      )
+    ).map((r) => [r.workspace_id, r.current_version]),
+  );
+  const input = JSON.stringify(rows.map((r) => ({ ...r, current_version: versions.get(r.workspace_id) ?? 1 })));
   await tx.query(
-    `update cost_estimates e set valid_to = i.current_version
-       from (select r.*, coalesce(w.current_version, 1) as current_version
-               from jsonb_to_recordset($1::jsonb) as r(${ESTIMATE_RECORD})
-               left join cost_workspaces w on w.workspace_id = r.workspace_id) i
-      where e.workspace_id = i.workspace_id and e.account_id = i.account_id and e.day = i.day
-        and e.request_type = i.request_type and e.valid_to is null and e.valid_from < i.current_version`,
+    `update cost_estimates e set valid_to = r.current_version
+       from jsonb_to_recordset($1::jsonb) as r(workspace_id text, day date, account_id text, request_type text, current_version integer)
+      where e.workspace_id = r.workspace_id and e.day = r.day and e.account_id = r.account_id
+        and e.request_type = r.request_type and e.valid_to is null and e.valid_from < r.current_version`,
     [input],
   );
   await tx.query(
     `insert into cost_estimates (${ESTIMATE_COLUMNS}, valid_from)
-     select r.*, coalesce(w.current_version, 1)
-       from jsonb_to_recordset($1::jsonb) as r(${ESTIMATE_RECORD})
-       left join cost_workspaces w on w.workspace_id = r.workspace_id
-     on conflict (workspace_id, account_id, day, request_type, valid_from) do update set
+     select ${ESTIMATE_COLUMNS}, current_version
+       from jsonb_to_recordset($1::jsonb) as r(${ESTIMATE_RECORD}, current_version integer)
+     on conflict (workspace_id, day, account_id, request_type, valid_from) do update set
        provider = excluded.provider, model = excluded.model, project = excluded.project,
        usage_event_id = excluded.usage_event_id, estimated_at = excluded.estimated_at, status = excluded.status,
        estimated = excluded.estimated, price_set_id = excluded.price_set_id, price_provider = excluded.price_provider,
@@ -567,7 +601,9 @@ async function applyActivation(tx: SqlExecutor, event: RecordedEvent): Promise<v
     changed = staged;
   } else {
     const scope = { workspaceId: data.workspaceId, before: startedAt, basedOn };
-    changed = repriceRows(await selectScopeRows(tx, scope), await loadPriceCatalogue(tx, startedAt));
+    changed = await withoutJit(tx, async (inner) =>
+      repriceRows(await selectScopeRows(inner, scope), await loadPriceCatalogue(inner, startedAt)),
+    );
   }
 
   const version = run.version;
