@@ -43,6 +43,11 @@ describe('priceUsage', () => {
     expect(partly.note).toContain('images');
   });
 
+  it('reads a class missing from an old event as 0', () => {
+    const old = { ...row(), units: { requests: 3 } } as unknown as PricedUsageInput;
+    expect(priceUsage(old, prices).estimated).toBe('0.00027');
+  });
+
   it('pending while not final, manual for manual entries; unpriced wins over both', () => {
     expect(priceUsage(row({ final: false }), prices).status).toBe('pending');
     expect(priceUsage(row({ source: 'manual' }), prices).status).toBe('manual');

@@ -1,4 +1,4 @@
-import type { ContextTier, OtherUnits, ServiceTier, TokenCounts, UsageSource } from '@act/domain/usage';
+import { NO_TOKENS, NO_UNITS, type ContextTier, type OtherUnits, type ServiceTier, type TokenCounts, type UsageSource } from '@act/domain/usage';
 import { costEstimateToJson, estimateCost } from './cost-engine';
 import type { CatalogueEntry } from './litellm-catalogue';
 import { moneyString } from './money';
@@ -123,7 +123,11 @@ export function priceUsage(usage: PricedUsageInput, catalogue: PriceCatalogue): 
       detail: NO_DETAIL,
     };
   }
-  const estimate = estimateCost(usage, found.version.prices);
+  // An event written before a token class or unit existed has no field for it: that is a 0.
+  const estimate = estimateCost(
+    { ...usage, tokens: { ...NO_TOKENS, ...usage.tokens }, units: { ...NO_UNITS, ...usage.units } },
+    found.version.prices,
+  );
   const json = costEstimateToJson(estimate);
   const status =
     estimate.status !== 'priced' ? 'unpriced' : !usage.final ? 'pending' : usage.source === 'manual' ? 'manual' : 'estimated';
