@@ -83,9 +83,36 @@ for (const { engine, skipReason } of testEngines()) {
       expect(failed.status).toBe('failed');
       expect(failed.error.category).toMatch(/permission|auth/);
       expect(JSON.stringify(failed)).not.toContain(TEST_KEYS.openai.project);
-      await owner.patch(`/workspaces/${ws}/accounts/${accountId}`, { credentials: TEST_KEYS.openai.admin });
+      // An auth failure pauses the account with the reason, instead of retrying forever.
+      const head = (await owner.get('/health')).body.eventStore.headPosition;
+      const paused = await owner.get(`/workspaces/${ws}/accounts/${accountId}?waitFor=${head}`);
+      expect(paused.body).toMatchObject({ status: 'paused', attention: expect.stringContaining('Sync paused') });
+      const resumed = await owner.patch(`/workspaces/${ws}/accounts/${accountId}`, { credentials: TEST_KEYS.openai.admin, syncEnabled: true });
+      const healthy = await owner.get(`/workspaces/${ws}/accounts/${accountId}?waitFor=${resumed.body.position}`);
+      expect(healthy.body).toMatchObject({ status: 'active', attention: null });
       const fixed = await finished((await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`)).body.runId);
       expect(fixed.status).toBe('succeeded');
+    });
+
+    it('re-syncs a chosen range without moving the checkpoint, and refuses bad ranges', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const from = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+      const to = new Date(Date.now() - 31 * 86_400_000).toISOString().slice(0, 10);
+      const started = await owner.call('POST', `/workspaces/${ws}/accounts/${accountId}/sync`, { from, to });
+      const run = await finished(started.body.runId);
+      expect(run).toMatchObject({ status: 'succeeded', from, to, daysTotal: 10, daysDone: 10 });
+      // The next regular run still reads only the look-back window: the old range did not widen coverage.
+      expect((await finished((await owner.post(`/workspaces/${ws}/accounts/${accountId}/sync`)).body.runId)).daysTotal).toBe(3);
+      for (const [body, message] of [
+        [{ from }, /both from and to/],
+        [{ from: to, to: from }, /after/],
+        [{ from: today, to: '2999-01-01' }, /future/],
+        [{ from: '2026-13-01', to }, /day like/],
+      ] as const) {
+        const refused = await owner.call('POST', `/workspaces/${ws}/accounts/${accountId}/sync`, body);
+        expect(refused.status).toBe(400);
+        expect(JSON.stringify(refused.body)).toMatch(message);
+      }
     });
 
     it('schedules due accounts only, once', async () => {

@@ -60,6 +60,8 @@ export interface AccountDto {
   status: AccountStatus;
   connectedAt: string;
   lastTest: ConnectionTestDto | null;
+  /** Why the account needs attention (e.g. the product paused it after the provider refused the key); null when healthy. */
+  attention?: string | null;
 }
 
 /** `POST /workspaces/{ws}/accounts` */

@@ -58,3 +58,14 @@ describe('provider account', () => {
     expect(code(spec.given(disconnected).when(update({ displayName: 'x' })).error())).toBe('account.disconnected');
   });
 });
+
+describe('provider account paused by a failing sync', () => {
+  it('pauses once with the reason, and a later resume clears it', () => {
+    const pause: AccountCommand = { type: 'PauseAfterSyncFailure', data: { reason: 'key revoked' }, metadata };
+    const paused = spec.given(connected).when(pause).events();
+    expect(paused).toEqual([{ type: 'AccountSyncPaused', data: { accountId: 'a1', reason: 'key revoked' } }]);
+    expect(spec.given([...connected, ...paused]).when(pause).events()).toEqual([]);
+    const resumed = spec.given([...connected, ...paused]).when(update({ syncEnabled: true })).events();
+    expect(resumed.map((e) => e.type)).toEqual(['AccountSyncResumed']);
+  });
+});

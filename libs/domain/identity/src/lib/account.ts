@@ -53,7 +53,8 @@ export type AccountEvent =
   | DomainEvent<'AccountRenamed', { accountId: string; displayName: string }>
   | DomainEvent<'AccountCredentialsRotated', { accountId: string; credentialId: string; credentialHint: string }>
   | DomainEvent<'AccountSettingsChanged', { accountId: string; baseUrl?: string | null; monthlyBudget?: string | null }>
-  | DomainEvent<'AccountSyncPaused', { accountId: string }>
+  /** `reason` is set when the product paused it (a sync found the key revoked), not a person. */
+  | DomainEvent<'AccountSyncPaused', { accountId: string; reason?: string }>
   | DomainEvent<'AccountSyncResumed', { accountId: string }>
   | DomainEvent<'AccountConnectionTested', { accountId: string } & ConnectionTestOutcome>
   | DomainEvent<'AccountDisconnected', { accountId: string }>;
@@ -83,6 +84,7 @@ export type AccountCommand =
     >
   | Command<'UpdateAccount', Partial<AccountSettings> & { credential?: { id: string; hint: string } }>
   | Command<'RecordConnectionTest', ConnectionTestOutcome>
+  | Command<'PauseAfterSyncFailure', { reason: string }>
   | Command<'DisconnectAccount', Record<string, never>>;
 
 export interface AccountState {
@@ -159,6 +161,9 @@ function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
       return updateAccount(accountId, state, command.data);
     case 'RecordConnectionTest':
       return [{ type: 'AccountConnectionTested', data: { accountId, ...command.data } }];
+    case 'PauseAfterSyncFailure':
+      // Retrying a revoked key forever helps no one: pause until someone fixes the key and resumes.
+      return state.settings.syncEnabled ? [{ type: 'AccountSyncPaused', data: { accountId, reason: command.data.reason } }] : [];
     case 'DisconnectAccount':
       return [{ type: 'AccountDisconnected', data: { accountId } }];
     default:

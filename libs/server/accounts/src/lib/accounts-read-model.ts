@@ -14,10 +14,11 @@ interface AccountRow {
   status: AccountDto['status'];
   connected_at: Date;
   last_test: ConnectionTestDto | string | null;
+  attention: string | null;
 }
 
 const ACCOUNT_COLUMNS = `account_id, provider, display_name, credential_hint, base_url, monthly_budget::text as monthly_budget,
-  sync_enabled, status, connected_at, last_test`;
+  sync_enabled, status, connected_at, last_test, attention`;
 
 /** Lists of accounts and ingest keys (directory projection), always within one workspace. */
 @Injectable()
@@ -64,5 +65,6 @@ export function toAccountDto(row: AccountRow): AccountDto {
     status: row.status,
     connectedAt: new Date(row.connected_at).toISOString(),
     lastTest: typeof row.last_test === 'string' ? JSON.parse(row.last_test) : row.last_test,
+    attention: row.attention,
   };
 }

@@ -87,6 +87,12 @@ export class AccountsService {
     return { ...outcome, position: String(result.position) };
   }
 
+  /** Called by the sync when the provider refused the key: pause with the reason shown on the account. */
+  async pauseAfterSyncFailure(workspaceId: string, accountId: string, reason: string): Promise<void> {
+    await this.load({ workspaceId }, accountId);
+    await this.accounts.execute(accountStreamId(accountId), { type: 'PauseAfterSyncFailure', data: { reason }, metadata: { now: new Date() } });
+  }
+
   /** The account's state, if it belongs to the caller's workspace; otherwise 404, whoever owns it. */
   async load(ctx: Pick<WorkspaceContext, 'workspaceId'>, accountId: string): Promise<AccountState> {
     const { state } = await this.accounts.load(accountStreamId(accountId));
@@ -113,5 +119,6 @@ function toDto(state: AccountState, hint: string | null, connectedAt: string | n
     status: accountStatus(state),
     connectedAt: connectedAt ?? '',
     lastTest: null,
+    attention: null,
   };
 }

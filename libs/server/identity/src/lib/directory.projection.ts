@@ -24,7 +24,7 @@ type DirectoryEvent = UserEvent | WorkspaceEvent | AccountEvent | IngestKeyEvent
  */
 export const directoryProjection: Projection = {
   name: 'directory',
-  version: 1,
+  version: 2,
   tables: ['users', 'workspaces', 'workspace_members', 'invitations', 'accounts', 'ingest_keys', 'security_log'],
   eventTypes: [...USER_EVENT_TYPES, ...WORKSPACE_EVENT_TYPES, ...ACCOUNT_EVENT_TYPES, ...INGEST_KEY_EVENT_TYPES],
 
@@ -44,7 +44,7 @@ export const directoryProjection: Projection = {
     await tx.query(`create table accounts (
       account_id text primary key, workspace_id text not null, provider text not null, display_name text not null,
       credential_hint text, base_url text, monthly_budget numeric, sync_enabled boolean not null, status text not null,
-      connected_at timestamptz not null, last_test jsonb)`);
+      connected_at timestamptz not null, last_test jsonb, attention text)`);
     await tx.query('create index accounts_workspace on accounts (workspace_id, connected_at)');
     await tx.query(`create table ingest_keys (
       key_id text primary key, workspace_id text not null, account_id text not null, name text not null, hint text not null,
@@ -130,7 +130,7 @@ async function applyOne(tx: SqlExecutor, recorded: RecordedEvent, event: Directo
       const d = event.data;
       const status = accountStatus({ disconnected: false, settings: d });
       await tx.query(
-        `insert into accounts values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null) on conflict do nothing`,
+        `insert into accounts values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, null, null) on conflict do nothing`,
         [d.accountId, d.workspaceId, d.provider, d.displayName, d.credentialHint, d.baseUrl, d.monthlyBudget, d.syncEnabled, status, at],
       );
       await log(d.workspaceId, 'account-connected', d.displayName, { provider: d.provider });
@@ -141,7 +141,7 @@ async function applyOne(tx: SqlExecutor, recorded: RecordedEvent, event: Directo
       return;
     case 'AccountCredentialsRotated': {
       const rows = await tx.query<{ workspace_id: string; display_name: string }>(
-        `update accounts set credential_hint = $2 where account_id = $1 returning workspace_id, display_name`,
+        `update accounts set credential_hint = $2, attention = null where account_id = $1 returning workspace_id, display_name`,
         [event.data.accountId, event.data.credentialHint],
       );
       if (rows[0]) await log(rows[0].workspace_id, 'account-credentials-rotated', rows[0].display_name);
@@ -156,7 +156,13 @@ async function applyOne(tx: SqlExecutor, recorded: RecordedEvent, event: Directo
     case 'AccountSyncPaused':
     case 'AccountSyncResumed': {
       const enabled = event.type === 'AccountSyncResumed';
-      await tx.query(`update accounts set sync_enabled = $2, status = $3 where account_id = $1`, [event.data.accountId, enabled, enabled ? 'active' : 'paused']);
+      const attention = event.type === 'AccountSyncPaused' ? (event.data.reason ?? null) : null;
+      await tx.query(`update accounts set sync_enabled = $2, status = $3, attention = $4 where account_id = $1`, [
+        event.data.accountId,
+        enabled,
+        enabled ? 'active' : 'paused',
+        attention,
+      ]);
       return;
     }
     case 'AccountConnectionTested': {

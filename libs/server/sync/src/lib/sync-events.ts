@@ -10,7 +10,20 @@ export type SyncKind = 'scheduled' | 'manual';
  */
 export type SyncEvent =
   | DomainEvent<'SyncRunStarted', { runId: string; workspaceId: string; accountId: string; kind: SyncKind; from: string; to: string; days: number }>
-  | DomainEvent<'SyncChunkRecorded', { runId: string; accountId: string; from: string; to: string; usageObservations: number; costLines: number; appended: number }>
+  | DomainEvent<
+      'SyncChunkRecorded',
+      {
+        runId: string;
+        accountId: string;
+        from: string;
+        to: string;
+        usageObservations: number;
+        costLines: number;
+        appended: number;
+        /** A re-read of a chosen range: progress only, not coverage (it may lie outside the covered range). */
+        resync?: boolean;
+      }
+    >
   | DomainEvent<'SyncRunCompleted', { runId: string; workspaceId: string; accountId: string; pendingDays: string[]; appended: number; requests: number; warnings: string[] }>
   | DomainEvent<'SyncRunFailed', { runId: string; workspaceId: string; accountId: string; category: string; code: string; message: string }>;
 
@@ -27,7 +40,9 @@ export interface SyncCoverage {
 }
 
 export function foldCoverage(events: readonly { type: string; data: unknown }[]): SyncCoverage {
-  const chunks = events.filter((event) => event.type === 'SyncChunkRecorded').map((event) => event.data as { from: string; to: string });
+  const chunks = events
+    .filter((event) => event.type === 'SyncChunkRecorded' && !(event.data as { resync?: boolean }).resync)
+    .map((event) => event.data as { from: string; to: string });
   if (chunks.length === 0) return { from: null, through: null };
   return {
     from: chunks.map((c) => c.from).reduce((a, b) => (a < b ? a : b)),
@@ -76,6 +91,13 @@ export function addDays(day: string, days: number): string {
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+/** A chosen range, newest chunk first, for a re-sync. */
+export function chunkRange(range: { from: string; to: string }, chunkDays: number): { from: string; to: string }[] {
+  const chunks: { from: string; to: string }[] = [];
+  for (let to = range.to; to >= range.from; to = addDays(to, -chunkDays)) chunks.push({ from: maxDay(range.from, addDays(to, -(chunkDays - 1))), to });
+  return chunks;
 }
 
 const maxDay = (a: string, b: string) => (a > b ? a : b);

@@ -1,5 +1,6 @@
-import { BadRequestException, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
 import { isSyncProvider } from '@act/server/connectors';
 import type { SqlDatabase } from '@act/server/database';
 import { SQL_DATABASE } from '@act/server/platform';
@@ -7,6 +8,22 @@ import { AccountsService } from '@act/server/accounts';
 import { CurrentWorkspace, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
 import type { Page, SyncRunDto, SyncStartedDto } from '@act/contracts';
 import { SyncService } from './sync.service';
+
+const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const MAX_RESYNC_DAYS = 366;
+
+/** Optional: re-read exactly this range (both days included) instead of what is missing. */
+export class SyncRequestBody {
+  @ApiPropertyOptional({ example: '2026-10-01', description: 'First day (UTC) to re-read; with `to`.' })
+  @IsOptional()
+  @Matches(DAY, { message: 'from must be a day like 2026-10-01' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-10-31', description: 'Last day (UTC) to re-read; with `from`.' })
+  @IsOptional()
+  @Matches(DAY, { message: 'to must be a day like 2026-10-31' })
+  to?: string;
+}
 
 interface SyncRunRow {
   run_id: string;
@@ -40,14 +57,19 @@ export class SyncController {
   @Post('sync')
   @HttpCode(202)
   @WorkspaceScoped('usage.record')
-  @ApiOperation({ summary: 'Sync now: reads the days missing since the last run plus the look-back window. Follow it in …/sync-runs.' })
+  @ApiOperation({
+    summary:
+      'Sync now: reads the days missing since the last run plus the look-back window; or, with `from` and `to`, re-reads exactly that range ' +
+      '(superseding what the provider revised, nothing else). Follow it in …/sync-runs.',
+  })
   @ApiAcceptedResponse({ description: '`started` with the run id, or `already-running`.' })
-  async start(@CurrentWorkspace() ctx: WorkspaceContext, @Param('accountId') accountId: string): Promise<SyncStartedDto> {
+  async start(@CurrentWorkspace() ctx: WorkspaceContext, @Param('accountId') accountId: string, @Body() body: SyncRequestBody = {}): Promise<SyncStartedDto> {
+    const range = resyncRange(body);
     const account = await this.accounts.load(ctx, accountId);
     if (!isSyncProvider(account.provider)) {
       throw new BadRequestException(`${account.provider} has no usage API: send its usage through the ingest API, a CSV import or manual entries.`);
     }
-    const outcome = await this.sync.start(ctx.workspaceId, accountId, 'manual');
+    const outcome = await this.sync.start(ctx.workspaceId, accountId, 'manual', range);
     return outcome.state === 'started' ? { runId: outcome.runId, state: 'started' } : { runId: null, state: 'already-running' };
   }
 
@@ -85,4 +107,15 @@ export class SyncController {
       error: row.error_category ? { category: row.error_category, code: row.error_code ?? '', message: row.error_message ?? '' } : null,
     };
   }
+}
+
+function resyncRange(body: SyncRequestBody): { from: string; to: string } | undefined {
+  if (!body.from && !body.to) return undefined;
+  if (!body.from || !body.to) throw new BadRequestException('Give both from and to to re-sync a range, or neither to sync what is missing.');
+  const today = new Date().toISOString().slice(0, 10);
+  if (body.from > body.to) throw new BadRequestException(`from (${body.from}) is after to (${body.to}).`);
+  if (body.to > today) throw new BadRequestException(`to (${body.to}) is in the future; the last day with data is today (${today}).`);
+  const days = (Date.parse(body.to) - Date.parse(body.from)) / 86_400_000 + 1;
+  if (days > MAX_RESYNC_DAYS) throw new BadRequestException(`A re-sync covers at most ${MAX_RESYNC_DAYS} days (asked: ${days}).`);
+  return { from: body.from, to: body.to };
 }

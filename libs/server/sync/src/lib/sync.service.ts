@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig, SQL_DATABASE } from '@act/server/platform';
 import { AccountsService, CREDENTIAL_VAULT } from '@act/server/accounts';
 import type { CredentialVault } from '@act/server/secrets';
 import { RecordUsageHandler } from '@act/server/usage';
-import { daysBetween, foldCoverage, planSync, syncStreamId, SYNC_EVENT_TYPES, type SyncEvent, type SyncKind } from './sync-events';
+import { chunkRange, daysBetween, foldCoverage, planSync, syncStreamId, SYNC_EVENT_TYPES, type SyncEvent, type SyncKind } from './sync-events';
 import { SyncLeases } from './sync-leases';
 
 const LEASE_MS = 5 * 60_000;
@@ -51,7 +51,7 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Starts a run in the background unless one already runs for the account (here or elsewhere). */
-  async start(workspaceId: string, accountId: string, kind: SyncKind): Promise<SyncOutcome> {
+  async start(workspaceId: string, accountId: string, kind: SyncKind, range?: { from: string; to: string }): Promise<SyncOutcome> {
     if (this.running.has(accountId)) return { state: 'already-running' };
     const account = await this.accounts.load({ workspaceId }, accountId);
     if (!isSyncProvider(account.provider)) throw new Error(`${account.provider} has no usage API to sync from`);
@@ -60,7 +60,7 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
     const abort = new AbortController();
     const entry = { runId, step: null as string | null, abort, done: Promise.resolve() };
     this.running.set(accountId, entry);
-    entry.done = this.run(workspaceId, accountId, runId, kind, entry, abort.signal)
+    entry.done = this.run(workspaceId, accountId, runId, kind, range, entry, abort.signal)
       .catch((error: Error) => this.logger.error(`Sync run ${runId} crashed: ${error.message}`, error.stack))
       .finally(async () => {
         this.running.delete(accountId);
@@ -69,12 +69,20 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
     return { state: 'started', runId, done: entry.done };
   }
 
-  private async run(workspaceId: string, accountId: string, runId: string, kind: SyncKind, entry: { step: string | null }, signal: AbortSignal): Promise<void> {
+  private async run(
+    workspaceId: string,
+    accountId: string,
+    runId: string,
+    kind: SyncKind,
+    range: { from: string; to: string } | undefined,
+    entry: { step: string | null },
+    signal: AbortSignal,
+  ): Promise<void> {
     const streamId = syncStreamId(accountId);
     const append = (event: SyncEvent) =>
       this.store.appendToStream(streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: { at: new Date().toISOString() } }]);
     const history = await this.store.readStream(streamId);
-    const chunks = planSync({
+    const chunks = range ? chunkRange(range, this.config.SYNC_CHUNK_DAYS) : planSync({
       today: new Date().toISOString().slice(0, 10),
       coverage: foldCoverage(history.filter((e) => (SYNC_EVENT_TYPES as readonly string[]).includes(e.type))),
       backfillDays: this.config.SYNC_BACKFILL_DAYS,
@@ -97,7 +105,8 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
       for (const chunk of chunks) {
         const result = await connector.sync(chunk, {
           signal,
-          onProgress: (progress: SyncProgress) => (entry.step = `${progress.step} (${chunk.from} → ${chunk.to}) page ${progress.page}`),
+          onProgress: (progress: SyncProgress) =>
+            (entry.step = `${progress.step} (${chunk.from} → ${chunk.to}), page ${progress.page}, ${progress.rowsTotal} rows`),
         });
         const recorded = await this.record.handle([...result.usage, ...result.costs]);
         appended += recorded.appended;
@@ -106,7 +115,16 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
         warnings.push(...result.warnings.map((w) => w.message));
         await append({
           type: 'SyncChunkRecorded',
-          data: { runId, accountId, from: chunk.from, to: chunk.to, usageObservations: result.usage.length, costLines: result.costs.length, appended: recorded.appended },
+          data: {
+            runId,
+            accountId,
+            from: chunk.from,
+            to: chunk.to,
+            usageObservations: result.usage.length,
+            costLines: result.costs.length,
+            appended: recorded.appended,
+            ...(range ? { resync: true } : {}),
+          },
         });
         if (!(await this.leases.renew(accountId, this.holder, LEASE_MS))) throw Object.assign(new Error('Another process took over this account’s sync.'), { category: 'transient', code: 'lease_lost' });
       }
@@ -116,6 +134,11 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
       const { category, code, message } = describeFailure(error);
       await append({ type: 'SyncRunFailed', data: { runId, workspaceId, accountId, category, code, message } });
       this.logger.warn(`Account ${accountId}: sync failed (${category}/${code}): ${message}`);
+      if (category === 'auth' || category === 'permission') {
+        await this.accounts
+          .pauseAfterSyncFailure(workspaceId, accountId, `Sync paused: ${message} Fix the key (rotate the credentials), then resume sync.`)
+          .catch((error: Error) => this.logger.warn(`Could not pause account ${accountId}: ${error.message}`));
+      }
     }
   }
 
