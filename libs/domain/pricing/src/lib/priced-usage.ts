@@ -3,7 +3,7 @@ import { costEstimateToJson, estimateCost } from './cost-engine';
 import type { CatalogueEntry } from './litellm-catalogue';
 import { moneyString } from './money';
 import { PriceBook } from './price-book';
-import { lookupUsagePrice } from './price-lookup';
+import { lookupUsagePrice, type UsagePrice, type UsagePriceQuery } from './price-lookup';
 import { PRICE_SET, priceSetPrices, type PriceSet } from './price-set';
 import { buildCatalogueIndex, type CatalogueIndex } from './resolve-model';
 
@@ -15,6 +15,9 @@ import { buildCatalogueIndex, type CatalogueIndex } from './resolve-model';
  * whether they build it live, on a rebuild, or in a recompute.
  */
 export class PriceCatalogue {
+  /** Lookups already answered: the catalogue never changes, so neither do they. */
+  private readonly lookups = new Map<string, UsagePrice>();
+
   private constructor(
     readonly book: PriceBook,
     readonly index: CatalogueIndex,
@@ -50,6 +53,18 @@ export class PriceCatalogue {
     }
     const index = entries === this.entries ? this.index : buildCatalogueIndex([...entries.values()]);
     return new PriceCatalogue(book, index, entries, this.size + sets.length);
+  }
+
+  /** `lookupUsagePrice` on this catalogue, memoized (rows of one model and day share the answer). */
+  lookup(query: UsagePriceQuery): UsagePrice {
+    const key = `${query.provider}\u0000${query.modelId}\u0000${query.day}\u0000${query.workspaceId ?? ''}`;
+    let found = this.lookups.get(key);
+    if (!found) {
+      found = lookupUsagePrice(this.book, this.index, query);
+      if (this.lookups.size >= 100_000) this.lookups.clear();
+      this.lookups.set(key, found);
+    }
+    return found;
   }
 }
 
@@ -105,7 +120,7 @@ const NO_DETAIL: PricedUsageDetail = { lines: [], unpriced: [], flags: [] };
  * what lets a recompute tell a changed row from an unchanged one (`pricedUsageFingerprint`).
  */
 export function priceUsage(usage: PricedUsageInput, catalogue: PriceCatalogue): PricedUsage {
-  const found = lookupUsagePrice(catalogue.book, catalogue.index, {
+  const found = catalogue.lookup({
     provider: usage.provider,
     modelId: usage.model,
     day: usage.day,

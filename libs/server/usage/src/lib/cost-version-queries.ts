@@ -283,7 +283,9 @@ function aggregate(rows: readonly RepricedRow[], keyOf: (row: RepricedRow) => st
   const groups = new Map<string, RepricedRow[]>();
   for (const row of rows) {
     const key = JSON.stringify(keyOf(row));
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const list = groups.get(key);
+    if (list) list.push(row);
+    else groups.set(key, [row]);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

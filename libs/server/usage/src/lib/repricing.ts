@@ -93,7 +93,7 @@ const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, countOnly: boolean) 
     from cost_estimates e
     join usage_latest u on u.workspace_id = e.workspace_id and u.account_id = e.account_id
                        and u.day = e.day and u.request_type = e.request_type
-   where e.workspace_id = $1 and e.valid_to is null
+   where e.workspace_id = $1 and u.workspace_id = $1 and e.valid_to is null
      and ($2::bigint is null or e.estimated_at < $2::bigint)
      and (
        exists (select 1 from price_versions c
@@ -111,7 +111,13 @@ const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, countOnly: boolean) 
            and ((e.price_provider = $4 and e.price_model = $5) or (e.provider = $4 and e.model = $5)
                 or e.match is null or e.match = 'alias'))
      )
-     ${withCursor ? 'and (e.day, e.account_id, e.request_type) > ($8::date, $7::text, $9::text)' : ''}
+     ${
+       withCursor
+         ? `and (e.day, e.account_id, e.request_type) > ($8::date, $7::text, $9::text)
+            -- The same bound on the joined side, so a merge join starts at the cursor, not at the workspace's first row.
+            and (u.day, u.account_id, u.request_type) > ($8::date, $7::text, $9::text)`
+         : ''
+     }
    ${countOnly ? '' : 'order by e.day, e.account_id, e.request_type'}
    ${withLimit ? `limit ${withCursor ? '$10' : '$7'}` : ''}`;
 
