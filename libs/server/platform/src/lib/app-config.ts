@@ -172,6 +172,59 @@ export class AppConfig {
   @Max(180)
   @Transform(({ value }) => toInt(value, 15))
   SYNC_CHUNK_DAYS = 15;
+
+  /** How often budgets, forecasts, anomalies and sync health are checked for alerts (seconds); 0: only on demand. */
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  @Transform(({ value }) => toInt(value, 300))
+  ALERT_EVALUATION_SECONDS = 300;
+
+  /** How often the notification outbox is looked at for due deliveries (ms). */
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  @Transform(({ value }) => toInt(value, 1000))
+  NOTIFY_POLL_INTERVAL_MS = 1000;
+
+  /** Attempts per notification before it is marked failed. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  @Transform(({ value }) => toInt(value, 6))
+  NOTIFY_MAX_ATTEMPTS = 6;
+
+  /** Wait before the first retry (ms); doubles with each further attempt. */
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  @Transform(({ value }) => toInt(value, 30_000))
+  NOTIFY_RETRY_BASE_MS = 30_000;
+
+  /** Longest wait between two attempts (ms). */
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  @Transform(({ value }) => toInt(value, 3_600_000))
+  NOTIFY_RETRY_MAX_MS = 3_600_000;
+
+  /** How long one webhook call or e-mail may take (ms). */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  @Transform(({ value }) => toInt(value, 10_000))
+  NOTIFY_TIMEOUT_MS = 10_000;
+
+  /** Delivery attempts per channel and minute; more wait for the next minute. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  @Transform(({ value }) => toInt(value, 30))
+  NOTIFY_CHANNEL_RATE_PER_MINUTE = 30;
+
+  /** `true` lets webhooks reach private, loopback and link-local addresses (tests, an intranet receiver). */
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' | 'false' = 'false';
 }
 
 export class ConfigError extends Error {
