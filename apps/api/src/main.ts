@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig, ConfigError, loadConfig } from '@act/server/platform';
 import { createApp } from './app/create-app';
+import { backupCommand, restoreCommand } from './app/backup-commands';
 import { keysRotateCommand } from './app/keys-rotate-command';
 import { rebuildCommand } from './app/rebuild-command';
 
@@ -29,12 +30,16 @@ async function main(): Promise<void> {
   const config = configOrExit();
   if (command === 'projections:rebuild') {
     process.exitCode = await rebuildCommand(config, args[0]);
+  } else if (command === 'backup') {
+    process.exitCode = await backupCommand(config, args[0]);
+  } else if (command === 'restore') {
+    process.exitCode = await restoreCommand(config, args[0]);
   } else if (command === 'keys:rotate') {
     process.exitCode = await keysRotateCommand(config);
   } else if (command === undefined || command === 'serve') {
     await serve(config);
   } else {
-    console.error(`Unknown command "${command}". Commands: serve (default), projections:rebuild <name>, keys:rotate`);
+    console.error(`Unknown command "${command}". Commands: serve (default), projections:rebuild <name>, keys:rotate, backup <file>, restore <file>`);
     process.exitCode = 2;
   }
 }

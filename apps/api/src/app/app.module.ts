@@ -8,6 +8,7 @@ import { IngestModule } from '@act/server/ingest';
 import { SyncModule, syncRunsProjection } from '@act/server/sync';
 import { ReportingModule, reportingProjections } from '@act/server/reporting';
 import { BudgetsModule, budgetsProjections } from '@act/server/budgets';
+import { BackupModule } from '@act/server/backup';
 
 export interface AppOptions {
   accounts?: AccountsModuleOptions;
@@ -41,6 +42,7 @@ export class AppModule {
         SyncModule,
         ReportingModule,
         BudgetsModule,
+        BackupModule,
       ],
     };
   }

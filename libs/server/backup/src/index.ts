@@ -1,0 +1,3 @@
+/** Backup and restore of the event log and the credential vault. */
+export * from './lib/backup';
+export * from './lib/backup.module';
