@@ -12,7 +12,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
+  // ngx-charts (behind the usage pages) imports d3, whose packages are ES modules ending in .js.
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|d3-|internmap))'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',

@@ -1,9 +1,17 @@
+import type { Route } from '@angular/router';
 import { NAV_ITEMS } from './shell/nav-items';
 import { loadShell, publicRoutes, shellRoutes } from './shell.routes';
 
 async function componentName(path: string, routes = shellRoutes): Promise<string> {
   const route = routes.find((candidate) => candidate.path === path);
   return ((await route?.loadComponent?.()) as { name: string }).name;
+}
+
+/** The component of the page a `loadChildren` route shows at its own path. */
+async function childComponentName(path: string): Promise<string> {
+  const route = shellRoutes.find((candidate) => candidate.path === path);
+  const children = (await route?.loadChildren?.()) as Route[];
+  return (children.find((child) => child.path === '')?.component as { name: string }).name;
 }
 
 describe('shellRoutes', () => {
@@ -17,19 +25,30 @@ describe('shellRoutes', () => {
   it('names the page of every placeholder route', () => {
     const placeholders = shellRoutes.filter((route) => route.data);
     expect(placeholders.map((route) => route.data?.['page'])).toEqual([
-      'Usage',
-      'Audit',
       'Forecast',
       'Budgets & alerts',
-      'Prices',
       'Settings',
     ]);
   });
 
+  it('lazy-loads the usage pages with their own route tables', async () => {
+    await expect(childComponentName('')).resolves.toBe('DashboardPage');
+    await expect(childComponentName('usage')).resolves.toBe('UsageExplorerPage');
+    await expect(childComponentName('audit')).resolves.toBe('AuditPage');
+    await expect(childComponentName('prices')).resolves.toBe('PricingPage');
+  });
+
+  it('serves the overview at the root only, and manual entries & import below /usage', async () => {
+    expect(shellRoutes.find((route) => route.path === '')?.pathMatch).toBe('full');
+    const usage = (await shellRoutes.find((route) => route.path === 'usage')?.loadChildren?.()) as Route[];
+    const importRoute = usage.find((child) => child.path === 'import');
+    expect(((await importRoute?.loadComponent?.()) as { name: string }).name).toBe('ImportPage');
+    expect(importRoute?.title).toMatch(/ · AI Cost Tracker$/);
+  });
+
   it('lazy-loads the real pages', async () => {
-    await expect(componentName('')).resolves.toBe('OverviewPage');
     await expect(componentName('status')).resolves.toBe('SystemStatusPage');
-    await expect(componentName('usage')).resolves.toBe('ComingSoonPage');
+    await expect(componentName('forecast')).resolves.toBe('ComingSoonPage');
     await expect(componentName('accounts')).resolves.toBe('AccountsPage');
     await expect(componentName('members')).resolves.toBe('MembersPage');
     await expect(componentName('ingest-keys')).resolves.toBe('IngestKeysPage');

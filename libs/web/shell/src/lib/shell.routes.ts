@@ -1,5 +1,6 @@
 import { Route, Routes } from '@angular/router';
 import { IDENTITY_PAGES, guestGuard } from '@act/web/identity';
+import { USAGE_PAGES } from '@act/web/usage';
 import { PRODUCT_NAME } from './product';
 import { NAV_ITEMS } from './shell/nav-items';
 
@@ -8,9 +9,19 @@ export interface ComingSoonRouteData {
   page: string;
 }
 
-/** Pages that already exist; every other nav entry gets the placeholder. */
+/**
+ * Pages with their own route table (children, route providers): the usage pages, whose charts
+ * need an animation provider that stays on their lazy routes.
+ */
+const WITH_CHILDREN: Record<string, Route['loadChildren']> = {
+  '': USAGE_PAGES.dashboard,
+  usage: USAGE_PAGES.usage,
+  audit: USAGE_PAGES.audit,
+  prices: USAGE_PAGES.prices,
+};
+
+/** Single-component pages; every other nav entry gets the placeholder. */
 const IMPLEMENTED: Record<string, Route['loadComponent']> = {
-  '': () => import('./overview/overview-page').then((m) => m.OverviewPage),
   status: () =>
     import('./system-status/system-status-page').then(
       (m) => m.SystemStatusPage,
@@ -28,6 +39,16 @@ function pageTitle(label: string): string {
 /** The pages inside the shell (the app puts them behind the auth guard). */
 export const shellRoutes: Routes = [
   ...NAV_ITEMS.map((item): Route => {
+    const loadChildren = WITH_CHILDREN[item.path];
+    if (loadChildren) {
+      return {
+        path: item.path,
+        // '' must not swallow every URL: only the root itself is the overview.
+        ...(item.path === '' ? { pathMatch: 'full' as const } : {}),
+        title: pageTitle(item.label),
+        loadChildren,
+      };
+    }
     const loadComponent = IMPLEMENTED[item.path];
     if (loadComponent) {
       return {

@@ -1,0 +1,59 @@
+import { HttpClient, HttpErrorResponse, HttpHeaders, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type { WriteResponse } from '@act/contracts';
+import { Observable, catchError, throwError } from 'rxjs';
+import { workspaceUrl } from '../http/api';
+import { problemOf } from '../http/problem';
+import type {
+  CreateManualEntryRequest,
+  ImportReportDto,
+  ManualEntryPage,
+  ManualEntryWriteDto,
+} from './ingest-types';
+
+/** A refused import (422) still carries the full report: every problem with its line and column. */
+export class ImportRefused extends Error {
+  constructor(
+    readonly report: ImportReportDto,
+    readonly detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** Manual entries and CSV import. */
+@Injectable({ providedIn: 'root' })
+export class IngestApi {
+  private readonly http = inject(HttpClient);
+
+  listManualEntries(workspaceId: string, cursor: string | null = null): Observable<ManualEntryPage> {
+    const params = cursor ? new HttpParams().set('cursor', cursor) : undefined;
+    return this.http.get<ManualEntryPage>(workspaceUrl(workspaceId, 'manual-entries'), { params });
+  }
+
+  createManualEntry(workspaceId: string, request: CreateManualEntryRequest): Observable<ManualEntryWriteDto> {
+    return this.http.post<ManualEntryWriteDto>(workspaceUrl(workspaceId, 'manual-entries'), request);
+  }
+
+  deleteManualEntry(workspaceId: string, entryId: string): Observable<WriteResponse> {
+    return this.http.delete<WriteResponse>(workspaceUrl(workspaceId, 'manual-entries', entryId));
+  }
+
+  /** Sends the file as `text/csv`; a dry run validates and reports, writing nothing. */
+  importCsv(workspaceId: string, csv: string, dryRun: boolean): Observable<ImportReportDto> {
+    return this.http
+      .post<ImportReportDto>(workspaceUrl(workspaceId, 'imports'), csv, {
+        params: new HttpParams().set('dryRun', String(dryRun)),
+        headers: new HttpHeaders({ 'Content-Type': 'text/csv' }),
+      })
+      .pipe(
+        catchError((error: unknown) => {
+          const body = problemOf(error) as { report?: ImportReportDto; detail?: string } | null;
+          if (error instanceof HttpErrorResponse && error.status === 422 && body?.report) {
+            return throwError(() => new ImportRefused(body.report as ImportReportDto, body.detail ?? 'The file has problems.'));
+          }
+          return throwError(() => error);
+        }),
+      );
+  }
+}

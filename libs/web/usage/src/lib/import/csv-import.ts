@@ -1,0 +1,155 @@
+import { Component, inject, input, output, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatTableModule } from '@angular/material/table';
+import { firstValueFrom } from 'rxjs';
+import { ImportRefused, IngestApi } from '../data-access/ingest-api';
+import { IMPORT_TEMPLATE_COLUMNS, ImportReportDto } from '../data-access/ingest-types';
+import { saveFile } from '../data-access/export-api';
+import { describeError } from '../http/problem';
+
+type Step = 'choose' | 'checking' | 'checked' | 'importing' | 'imported';
+
+/**
+ * CSV import in two steps: a dry run reports every row's problem and what would change; the
+ * import is offered only for a file without problems (the API refuses anything else as a whole).
+ */
+@Component({
+  selector: 'act-csv-import',
+  imports: [MatButtonModule, MatTableModule],
+  template: `
+    <p class="muted">
+      Our template (one row per account, UTC day and model, holding that day's total), or an Azure Cost Management or AWS
+      Cost Explorer export. Importing the same file twice changes nothing.
+      <button matButton type="button" data-testid="import-template" (click)="downloadTemplate()">Download the template</button>
+    </p>
+    <div class="file-row">
+      <input type="file" accept=".csv,text/csv" data-testid="import-file" (change)="onFile($event)" />
+      @if (fileName(); as name) {
+        <span class="muted">{{ name }}</span>
+      }
+    </div>
+    @if (step() === 'checking') {
+      <p aria-live="polite">Checking the file…</p>
+    }
+    @if (error(); as message) {
+      <p class="error" role="alert" data-testid="import-error">{{ message }}</p>
+    }
+    @if (report(); as r) {
+      <div class="report" data-testid="import-report" [attr.data-valid]="r.rows.invalid === 0">
+        <p data-testid="import-summary">
+          {{ r.dryRun ? 'Dry run' : 'Import' }} ({{ r.format }}): {{ r.rows.read }} rows read, {{ r.rows.valid }} valid,
+          {{ r.rows.invalid }} invalid. Observations: {{ r.observations.created }} new, {{ r.observations.changed }} changed,
+          {{ r.observations.unchanged }} unchanged.
+        </p>
+        @if (r.problems.length > 0) {
+          <div class="table-scroll">
+            <table mat-table [dataSource]="r.problems" aria-label="Problems in the file" data-testid="import-problems">
+              <ng-container matColumnDef="line">
+                <th mat-header-cell *matHeaderCellDef>Line</th>
+                <td mat-cell *matCellDef="let p">{{ p.line }}</td>
+              </ng-container>
+              <ng-container matColumnDef="column">
+                <th mat-header-cell *matHeaderCellDef>Column</th>
+                <td mat-cell *matCellDef="let p">{{ p.column ?? '—' }}</td>
+              </ng-container>
+              <ng-container matColumnDef="message">
+                <th mat-header-cell *matHeaderCellDef>Problem</th>
+                <td mat-cell *matCellDef="let p">{{ p.message }}</td>
+              </ng-container>
+              <tr mat-header-row *matHeaderRowDef="problemColumns"></tr>
+              <tr mat-row *matRowDef="let p; columns: problemColumns" data-testid="import-problem"></tr>
+            </table>
+          </div>
+          <p class="muted">Nothing can be imported until every row is valid: fix the file and choose it again.</p>
+        }
+        @if (step() === 'imported') {
+          <p class="notice" data-testid="import-done">Imported. The new figures appear in the usage explorer and the audit.</p>
+        }
+      </div>
+    }
+    @if (step() === 'checked' || step() === 'importing') {
+      <button
+        matButton="filled"
+        type="button"
+        data-testid="import-apply"
+        [disabled]="step() === 'importing' || (report()?.rows?.invalid ?? 1) > 0 || (report()?.rows?.valid ?? 0) === 0"
+        (click)="apply()"
+      >
+        {{ step() === 'importing' ? 'Importing…' : 'Import ' + (report()?.rows?.valid ?? 0) + ' rows' }}
+      </button>
+    }
+  `,
+  styleUrl: '../ui/page.css',
+  styles: `
+    .file-row {
+      display: flex;
+      align-items: center;
+      gap: 12px;
+      margin: 8px 0 16px;
+    }
+    .report {
+      margin: 8px 0 16px;
+    }
+  `,
+})
+export class CsvImport {
+  private readonly api = inject(IngestApi);
+
+  readonly workspaceId = input.required<string>();
+  readonly imported = output<ImportReportDto>();
+
+  protected readonly step = signal<Step>('choose');
+  protected readonly fileName = signal<string | null>(null);
+  protected readonly report = signal<ImportReportDto | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly problemColumns = ['line', 'column', 'message'];
+  private csv: string | null = null;
+
+  protected async onFile(event: Event): Promise<void> {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    this.fileName.set(file.name);
+    this.csv = await file.text();
+    await this.check();
+  }
+
+  private async check(): Promise<void> {
+    if (this.csv === null) return;
+    this.step.set('checking');
+    this.report.set(null);
+    this.error.set(null);
+    try {
+      this.report.set(await firstValueFrom(this.api.importCsv(this.workspaceId(), this.csv, true)));
+      this.step.set('checked');
+    } catch (error) {
+      this.error.set(describeError(error, 'The file could not be checked.'));
+      this.step.set('choose');
+    }
+  }
+
+  protected async apply(): Promise<void> {
+    if (this.csv === null) return;
+    this.step.set('importing');
+    this.error.set(null);
+    try {
+      const report = await firstValueFrom(this.api.importCsv(this.workspaceId(), this.csv, false));
+      this.report.set(report);
+      this.step.set('imported');
+      this.imported.emit(report);
+    } catch (error) {
+      if (error instanceof ImportRefused) {
+        this.report.set(error.report);
+        this.error.set(error.detail);
+      } else {
+        this.error.set(describeError(error, 'The file could not be imported.'));
+      }
+      this.step.set('checked');
+    }
+  }
+
+  protected downloadTemplate(): void {
+    const example = ['2026-01-31', '<account id>', '', 'llama-3.1-70b-instruct', '', '', '', '', '120000', '', '', '', '3400', '', '42', '', '', '', '', '', '', 'USD'];
+    const csv = `${IMPORT_TEMPLATE_COLUMNS.join(',')}\n${example.join(',')}\n`;
+    saveFile({ blob: new Blob([csv], { type: 'text/csv' }), filename: 'usage-import-template.csv' });
+  }
+}

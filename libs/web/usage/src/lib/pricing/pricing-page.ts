@@ -1,0 +1,105 @@
+import { Component, computed, inject, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import type { PriceEntryDto, RecomputeProgressDto } from '@act/contracts';
+import { WorkspaceContext } from '@act/web/identity';
+import { providerLabel } from '../data-access/providers';
+import { CostVersionsList } from './cost-versions-list';
+import { PriceCatalogue } from './price-catalogue';
+import { PriceHistory } from './price-history';
+import { PriceOverrideForm } from './price-override-form';
+
+/** Pricing: the catalogue, a model's price history, workspace overrides and cost versions. */
+@Component({
+  selector: 'act-pricing-page',
+  imports: [CostVersionsList, MatButtonModule, MatCardModule, PriceCatalogue, PriceHistory, PriceOverrideForm],
+  template: `
+    <section data-testid="pricing-page">
+      <div class="header"><h1>Prices</h1></div>
+      @if (!context.current()) {
+        <p class="notice" data-testid="no-workspace">Create or join a workspace first.</p>
+      } @else {
+        <mat-card appearance="outlined">
+          <mat-card-header><mat-card-title><h2>Catalogue</h2></mat-card-title></mat-card-header>
+          <mat-card-content>
+            <p class="muted">
+              Prices in force today, per million tokens. Select a model to see its history
+              {{ canOverride() ? 'and to override its price for this workspace' : '' }}.
+            </p>
+            <act-price-catalogue
+              [workspaceId]="workspaceId()"
+              [selectedProvider]="selected()?.provider ?? null"
+              [selectedModel]="selected()?.model ?? null"
+              [refresh]="refresh()"
+              (selected)="selected.set($event)"
+            />
+          </mat-card-content>
+        </mat-card>
+
+        @if (selected(); as model) {
+          <mat-card appearance="outlined" class="panel" data-testid="price-history-panel">
+            <mat-card-header>
+              <mat-card-title><h2>History of {{ model.model }}</h2></mat-card-title>
+              <mat-card-subtitle>{{ providerName(model.provider) }}</mat-card-subtitle>
+            </mat-card-header>
+            <mat-card-content>
+              <act-price-history [workspaceId]="workspaceId()" [provider]="model.provider" [model]="model.model" [refresh]="refresh()" />
+            </mat-card-content>
+          </mat-card>
+        }
+
+        @if (canOverride()) {
+          <mat-card appearance="outlined" class="panel">
+            <mat-card-header><mat-card-title><h2>Override a price</h2></mat-card-title></mat-card-header>
+            <mat-card-content>
+              <p class="muted">
+                Set this workspace's own price for a model from a day on (a negotiated rate, a model the catalogue does not
+                know). Preview what it changes per month and model before applying it; applying recomputes the affected
+                days into a new cost version, and the previous version's figures stay visible.
+              </p>
+              <act-price-override-form
+                [workspaceId]="workspaceId() ?? ''"
+                [provider]="selected()?.provider ?? null"
+                [model]="selected()?.model ?? null"
+                (applied)="onApplied($event)"
+              />
+            </mat-card-content>
+          </mat-card>
+        }
+
+        <mat-card appearance="outlined" class="panel">
+          <mat-card-header><mat-card-title><h2>Cost versions</h2></mat-card-title></mat-card-header>
+          <mat-card-content>
+            <act-cost-versions-list [workspaceId]="workspaceId() ?? ''" [refresh]="refresh()" />
+          </mat-card-content>
+        </mat-card>
+      }
+    </section>
+  `,
+  styleUrl: '../ui/page.css',
+  styles: `
+    mat-card-title h2 {
+      margin: 0;
+    }
+  `,
+})
+export class PricingPage {
+  protected readonly context = inject(WorkspaceContext);
+  private readonly snackBar = inject(MatSnackBar);
+
+  protected readonly workspaceId = computed(() => this.context.currentId() ?? null);
+  /** Overrides change every figure of the workspace: owners and admins only (the API checks it too). */
+  protected readonly canOverride = computed(() => {
+    const role = this.context.role();
+    return role === 'owner' || role === 'admin';
+  });
+  protected readonly selected = signal<PriceEntryDto | null>(null);
+  protected readonly refresh = signal(0);
+  protected readonly providerName = providerLabel;
+
+  protected onApplied(progress: RecomputeProgressDto): void {
+    this.refresh.update((n) => n + 1);
+    this.snackBar.open(`Cost version ${progress.version} is current.`, 'Close', { duration: 5000 });
+  }
+}
