@@ -17,7 +17,7 @@ import {
   type UsageLedgerEvent,
   type UsageObserved,
 } from '@act/domain/usage';
-import { loadPriceCatalogue } from './price-catalogue-cache';
+import { chainPriceSets, loadPriceCatalogue, PRICE_CHAIN_START } from './price-catalogue-cache';
 import { repriceRows, selectScopeRows, withoutJit, type RepricedRow } from './repricing';
 import { readStagedRows } from './recompute-staging';
 
@@ -152,10 +152,10 @@ const SCHEMA = [
      recorded_at timestamptz not null
    )`,
   'create index price_versions_identity on price_versions (provider, model, position)',
-  `create table price_book_meta (generation uuid not null, last_position bigint not null)`,
+  `create table price_book_meta (chain text not null, last_position bigint not null)`,
   `create table ledger_stats (written_since bigint not null, rows_at_last_analyze bigint not null)`,
   `insert into ledger_stats values (0, 0)`,
-  `insert into price_book_meta values (gen_random_uuid(), 0)`,
+  `insert into price_book_meta values ('${PRICE_CHAIN_START}', 0)`,
   `create table cost_estimates (
      workspace_id text not null,
      account_id text not null,
@@ -539,9 +539,18 @@ async function applyPriceSets(tx: SqlExecutor, events: readonly RecordedEvent[])
      on conflict do nothing`,
     [JSON.stringify(rows)],
   );
-  await tx.query('update price_book_meta set last_position = greatest(last_position, $1::bigint)', [
-    String(events[events.length - 1].globalPosition),
-  ]);
+  // Chain the ids of the PriceSets the table holds, in log order: a fingerprint of its content
+  // that readers key their cached price catalogue on (see price-catalogue-cache.ts).
+  const [meta] = await tx.query<{ chain: string; last_position: string }>(
+    'select chain, last_position::text from price_book_meta',
+  );
+  const fresh = events.filter((e) => e.globalPosition > BigInt(meta?.last_position ?? '0'));
+  if (fresh.length > 0) {
+    await tx.query('update price_book_meta set chain = $1, last_position = $2::bigint', [
+      chainPriceSets(meta?.chain ?? PRICE_CHAIN_START, fresh.map((e) => e.id)),
+      String(fresh[fresh.length - 1].globalPosition),
+    ]);
+  }
 }
 
 function actorOf(event: RecordedEvent): string | null {
@@ -704,3 +713,6 @@ async function applyPeriodClosed(tx: SqlExecutor, event: RecordedEvent): Promise
     [data.workspaceId, data.month, start],
   );
 }
+
+/** The projections this library needs registered (today one: everything the ledger reads is in it). */
+export const usageProjections: readonly Projection[] = [usageLedgerProjection];
