@@ -6,6 +6,8 @@ import type {
   ConnectAccountRequest,
   ConnectionTestDto,
   Page,
+  SyncRunDto,
+  SyncStartedDto,
   UpdateAccountRequest,
   WriteResponse,
 } from '@act/contracts';
@@ -50,6 +52,29 @@ export class AccountsApi {
   disconnect(workspaceId: string, accountId: string): Observable<WriteResponse | null> {
     return this.http.delete<WriteResponse | null>(
       apiUrl('workspaces', workspaceId, 'accounts', accountId),
+    );
+  }
+
+  /**
+   * Sync now (202): reads the days missing since the last run plus the look-back window; with a
+   * range, re-reads exactly those days (when a provider revised them). `already-running` when
+   * another run holds the account.
+   */
+  sync(
+    workspaceId: string,
+    accountId: string,
+    range?: { from: string; to: string },
+  ): Observable<SyncStartedDto> {
+    return this.http.post<SyncStartedDto>(
+      apiUrl('workspaces', workspaceId, 'accounts', accountId, 'sync'),
+      range ?? {},
+    );
+  }
+
+  /** Sync history, newest first, with the progress of a running run. */
+  syncRuns(workspaceId: string, accountId: string): Observable<Page<SyncRunDto>> {
+    return this.http.get<Page<SyncRunDto>>(
+      apiUrl('workspaces', workspaceId, 'accounts', accountId, 'sync-runs'),
     );
   }
 

@@ -16,13 +16,20 @@ import {
   tick,
 } from '../testing/identity-fixtures.testing';
 import { AccountsPage } from './accounts-page';
+import { SYNC_POLL_MS } from './sync-history';
 
 const ACCOUNTS = 'api/v1/workspaces/ws1/accounts';
 
 describe('AccountsPage', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting(), NO_ANIMATIONS],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        NO_ANIMATIONS,
+        { provide: SYNC_POLL_MS, useValue: 5 },
+      ],
     });
   });
 
@@ -123,5 +130,55 @@ describe('AccountsPage', () => {
 
     const req = await nextRequest(call('PATCH', `${ACCOUNTS}/acc1`), 'pause');
     expect(req.request.body).toEqual({ syncEnabled: false });
+  });
+
+  it('offers Sync now for providers with a usage API only, to members too but not viewers', async () => {
+    const accounts = [
+      accountFixture(),
+      accountFixture({ id: 'acc2', provider: 'groq', displayName: 'Groq' }),
+    ];
+    const member = await render('member', accounts);
+    const rows = allByTestId(member.el, 'account-row');
+    expect(byTestId(rows[0] as HTMLElement, 'account-sync-now')).not.toBeNull();
+    expect(byTestId(rows[1] as HTMLElement, 'account-sync-now')).toBeNull();
+    expect(byTestId(rows[1] as HTMLElement, 'account-sync-history')).toBeNull();
+    member.fixture.destroy();
+  });
+
+  it('hides Sync now from a viewer, who still sees the history', async () => {
+    const { el } = await render('viewer');
+    expect(byTestId(el, 'account-sync-now')).toBeNull();
+    expect(byTestId(el, 'account-sync-history')).not.toBeNull();
+  });
+
+  it('starts a sync and follows it in the history', async () => {
+    const { fixture, el } = await render('owner');
+    byTestId<HTMLButtonElement>(el, 'account-sync-now')?.click();
+    (await nextRequest(call('POST', `${ACCOUNTS}/acc1/sync`), 'sync')).flush({ runId: 'run1', state: 'started' });
+    const running = {
+      id: 'run1', kind: 'manual', status: 'running', from: '2026-02-01', to: '2026-03-02', daysDone: 3, daysTotal: 30,
+      currentStep: 'costs page 1', startedAt: '2026-03-02T10:00:00Z', finishedAt: null, appended: 0, requests: 1,
+      pendingDays: [], warnings: [], error: null,
+    };
+    (await nextRequest(get(`${ACCOUNTS}/acc1/sync-runs`), 'runs')).flush({ items: [running], nextCursor: null });
+    await fixture.whenStable();
+    expect(byTestId(el, 'sync-history')?.dataset['accountId']).toBe('acc1');
+    expect(text(el, 'sync-run-progress-text')).toBe('3 of 30 days · costs page 1');
+
+    (await nextRequest(get(`${ACCOUNTS}/acc1/sync-runs`), 'runs again')).flush({
+      items: [{ ...running, status: 'succeeded', daysDone: 30, finishedAt: '2026-03-02T10:02:00Z', appended: 90 }],
+      nextCursor: null,
+    });
+    await fixture.whenStable();
+    await tick();
+    expect(text(el, 'sync-run-outcome')).toContain('90 new observations');
+  });
+
+  it('shows why an account needs attention', async () => {
+    const { el } = await render('owner', [
+      accountFixture({ status: 'paused', attention: 'The provider refused the key (401). Rotate it, then resume.' }),
+    ]);
+    expect(text(el, 'account-attention')).toContain('Needs attention');
+    expect(text(el, 'account-attention')).toContain('Rotate it, then resume.');
   });
 });

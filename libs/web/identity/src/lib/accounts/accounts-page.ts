@@ -19,6 +19,7 @@ import { ConnectAccountDialog, ConnectAccountDialogData } from './connect-accoun
 import { AccountDialogData, EditAccountDialog } from './edit-account-dialog';
 import { ACCOUNT_STATUS, TEST_RESULT, providerInfo } from './providers';
 import { RotateCredentialsDialog } from './rotate-credentials-dialog';
+import { SyncHistory } from './sync-history';
 
 interface Chip {
   label: string;
@@ -32,6 +33,8 @@ interface AccountRow extends AccountDto {
   testChip: Chip | null;
   /** Disconnected accounts keep their history but take no more changes. */
   editable: boolean;
+  /** The provider has a usage API we sync from (OpenAI, Anthropic, OpenRouter). */
+  syncs: boolean;
 }
 
 @Component({
@@ -43,6 +46,7 @@ interface AccountRow extends AccountDto {
     MatProgressBarModule,
     MatTableModule,
     StatusChip,
+    SyncHistory,
   ],
   templateUrl: './accounts-page.html',
   styleUrls: ['../ui/page.css', './accounts-page.css'],
@@ -54,6 +58,8 @@ export class AccountsPage {
   private readonly snackBar = inject(MatSnackBar);
 
   protected readonly canManage = computed(() => this.context.can('accounts:manage'));
+  /** Sync now is recording usage: members may, like the API says (`usage.record`). */
+  protected readonly canSync = computed(() => this.context.can('usage:record'));
 
   protected readonly accounts = rxResource({
     params: () => this.context.currentId(),
@@ -77,15 +83,25 @@ export class AccountsPage {
         test,
         testChip: test ? TEST_RESULT[test.result] : null,
         editable: account.status !== 'disconnected',
+        syncs: providerInfo(account.provider).syncs,
       };
     });
   });
 
   protected readonly columns = computed(() =>
     this.canManage()
-      ? ['account', 'status', 'credential', 'budget', 'test', 'actions']
-      : ['account', 'status', 'credential', 'budget', 'test'],
+      ? ['account', 'status', 'credential', 'budget', 'test', 'sync', 'actions']
+      : ['account', 'status', 'credential', 'budget', 'test', 'sync'],
   );
+
+  /** The account whose sync history is shown below the table, and the run just started for it. */
+  protected readonly historyFor = signal<string | null>(null);
+  protected readonly historyAccount = computed(
+    () => this.rows().find((row) => row.id === this.historyFor()) ?? null,
+  );
+  protected readonly startedRun = signal<string | null>(null);
+  protected readonly historyRefresh = signal(0);
+  protected readonly syncing = signal<ReadonlySet<string>>(new Set());
 
   protected errorOf(error: unknown): string {
     return describeError(error, 'The accounts could not be loaded.');
@@ -128,6 +144,36 @@ export class AccountsPage {
       this.notify(describeError(error, 'The connection test could not be run.'));
     } finally {
       this.testing.update((ids) => {
+        const next = new Set(ids);
+        next.delete(account.id);
+        return next;
+      });
+    }
+  }
+
+  protected showHistory(account: AccountRow): void {
+    this.startedRun.set(null);
+    this.historyFor.set(this.historyFor() === account.id ? null : account.id);
+  }
+
+  protected async syncNow(account: AccountRow): Promise<void> {
+    const ws = this.context.currentId();
+    if (!ws) return;
+    this.syncing.update((ids) => new Set(ids).add(account.id));
+    try {
+      const started = await firstValueFrom(this.api.sync(ws, account.id));
+      this.notify(
+        started.state === 'started'
+          ? `Sync of ${account.displayName} started.`
+          : `A sync of ${account.displayName} is already running.`,
+      );
+      this.startedRun.set(started.runId);
+      this.historyFor.set(account.id);
+      this.historyRefresh.update((n) => n + 1);
+    } catch (error) {
+      this.notify(describeError(error, 'The sync could not be started.'));
+    } finally {
+      this.syncing.update((ids) => {
         const next = new Set(ids);
         next.delete(account.id);
         return next;

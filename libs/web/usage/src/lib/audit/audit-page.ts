@@ -90,11 +90,9 @@ export class AuditPage {
       : { days: [], rows: [] },
   );
   protected readonly closed = computed(() => (this.audit.hasValue() ? this.audit.value().closed : null));
-  /** Closing freezes what a month reports: owners and admins only (the API checks it too). */
-  protected readonly canClose = computed(() => {
-    const role = this.context.role();
-    return role === 'owner' || role === 'admin';
-  });
+  /** Closing freezes what a finished month reports: owners and admins (the API checks it too). */
+  protected readonly canClose = computed(() => this.context.can('accounts:manage'));
+  protected readonly monthEnded = computed(() => this.month() < this.thisMonth);
   protected readonly closing = signal(false);
 
   protected readonly selection = signal<Selection | null>(null);
@@ -158,8 +156,10 @@ export class AuditPage {
     if (!confirmed) return;
     this.closing.set(true);
     try {
-      await firstValueFrom(this.usage.closeMonth(ws, month));
-      this.snackBar.open(`${monthLabel(month)} is closed.`, 'Close', { duration: 5000 });
+      const closed = await firstValueFrom(this.usage.closeMonth(ws, month));
+      this.snackBar.open(closed.closedNow ? `${monthLabel(month)} is closed.` : `${monthLabel(month)} was already closed.`, 'Close', {
+        duration: 5000,
+      });
       this.audit.reload();
     } catch (error) {
       this.snackBar.open(describeError(error, 'The month could not be closed.'), 'Close', { duration: 6000 });

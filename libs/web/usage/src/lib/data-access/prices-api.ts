@@ -5,7 +5,6 @@ import type {
   CostVersionDto,
   PriceHistoryDto,
   PriceSearchResultDto,
-  PriceVersionDto,
   RecomputePreviewDto,
   RecomputeProgressDto,
   SetPriceRequestDto,
@@ -21,16 +20,24 @@ export interface PriceSearch {
   cursor?: string | null;
 }
 
-/** What setting an override answers: the new price version at an event-store position. */
-export interface PriceSetDto extends Partial<PriceVersionDto> {
+/** What setting an override answers: the new price version and the recompute it started, if any. */
+export interface AppliedPriceChangeDto {
+  priceSetId: string;
   position: string;
+  recompute: { recomputeId: string; version: number } | null;
+  /** Another recompute was running: this change follows it automatically. */
+  queuedBehind: string | null;
+  rowsChanged: number;
 }
 
-/** What starting a recompute answers. */
+/** `POST …/recomputes?dryRun=false`: the price set and the recompute to follow (null when nothing changes or queued). */
 export interface RecomputeStartedDto {
-  recomputeId: string;
-  version?: number;
-  position?: string;
+  recomputeId: string | null;
+  version: number | null;
+  position: string;
+  priceSetId: string | null;
+  queuedBehind: string | null;
+  rowsChanged: number;
 }
 
 export interface CostVersionListDto {
@@ -50,28 +57,32 @@ export class PricesApi {
       if (value !== undefined && value !== null && value !== '') params = params.set(key, String(value));
     }
     // Workspace overrides are part of the view when the caller names their workspace.
-    if (workspaceId) params = params.set('workspaceId', workspaceId);
+    if (workspaceId) params = params.set('workspace', workspaceId);
     return this.http.get<PriceSearchResultDto>(apiUrl('prices'), { params });
   }
 
   history(workspaceId: string | null, provider: string, model: string): Observable<PriceHistoryDto> {
-    const params = workspaceId ? new HttpParams().set('workspaceId', workspaceId) : undefined;
+    const params = workspaceId ? new HttpParams().set('workspace', workspaceId) : undefined;
     return this.http.get<PriceHistoryDto>(apiUrl('prices', provider, model, 'history'), { params });
   }
 
-  /** Sets a workspace override with its effective date; the recompute is a separate step. */
-  setOverride(workspaceId: string, request: SetPriceRequestDto): Observable<PriceSetDto> {
-    return this.http.post<PriceSetDto>(workspaceUrl(workspaceId, 'prices'), request);
+  /** Sets a workspace override with its effective date (a recompute starts by itself when recorded usage changes). */
+  setOverride(workspaceId: string, request: SetPriceRequestDto): Observable<AppliedPriceChangeDto> {
+    return this.http.post<AppliedPriceChangeDto>(workspaceUrl(workspaceId, 'prices'), request);
   }
 
-  /** The effect of a price change per month and model, before it is applied. Writes nothing. */
+  /** The effect of a price change per month and model, before it is applied. Writes nothing (every member may). */
   preview(workspaceId: string, request: SetPriceRequestDto): Observable<RecomputePreviewDto> {
     return this.http.post<RecomputePreviewDto>(workspaceUrl(workspaceId, 'recomputes'), request, {
       params: new HttpParams().set('dryRun', 'true'),
     });
   }
 
-  /** Recomputes the affected days into a new cost version; follow it with `progress`. */
+  /**
+   * Applies a price change: sets the price and recomputes the affected days into a new cost
+   * version (owners and admins); follow it with `progress`. Without a change, recomputes the
+   * recorded price changes no version reflects yet.
+   */
   recompute(workspaceId: string, request: Partial<SetPriceRequestDto> = {}): Observable<RecomputeStartedDto> {
     return this.http.post<RecomputeStartedDto>(workspaceUrl(workspaceId, 'recomputes'), request, {
       params: new HttpParams().set('dryRun', 'false'),

@@ -5,7 +5,6 @@ import type {
   AuditMonthDto,
   AuditObservationDto,
   DailyCostSeriesDto,
-  PeriodCloseDto,
   UsageGroupBy,
   UsageMonthSummaryDto,
 } from '@act/contracts';
@@ -24,17 +23,22 @@ export interface EventsQuery {
   requestType?: string | null;
 }
 
-/** The observations behind one day (optionally one account and requestType) of the usage explorer. */
+/** `GET …/usage/events`: the observations behind one day (optionally one account and requestType). */
 export interface UsageEventsDto {
-  workspaceId?: string;
-  day?: string;
-  costVersion?: number;
-  items: AuditObservationDto[];
+  workspaceId: string;
+  day: string;
+  accountId: string | null;
+  requestType: string | null;
+  costVersion: number;
+  items: (AuditObservationDto & { accountId: string })[];
+  nextCursor: null;
 }
 
-/** What closing a month answers: the close itself, at an event-store position. */
-export interface PeriodClosedDto extends Partial<PeriodCloseDto> {
-  position?: string;
+/** What closing a month answers (`closedNow` false: it was closed already). */
+export interface PeriodClosedDto {
+  month: string;
+  position: string;
+  closedNow: boolean;
 }
 
 function params(values: Record<string, string | number | null | undefined>): HttpParams {
@@ -74,9 +78,10 @@ export class UsageApi {
 
   /** The observations and billed lines behind one account × day cell of the audit. */
   auditCell(workspaceId: string, accountId: string, day: string): Observable<AuditCellDetailDto> {
-    return this.http.get<AuditCellDetailDto>(workspaceUrl(workspaceId, 'audit', 'cells', accountId, day));
+    return this.http.get<AuditCellDetailDto>(workspaceUrl(workspaceId, 'audit', 'cells'), { params: params({ accountId, day }) });
   }
 
+  /** Freezes what a finished month reports (owners and admins; 422 for a month not over yet). */
   closeMonth(workspaceId: string, month: string): Observable<PeriodClosedDto> {
     return this.http.post<PeriodClosedDto>(workspaceUrl(workspaceId, 'periods', month, 'close'), {});
   }

@@ -34,6 +34,10 @@ export class PriceOverrideForm {
   readonly model = input<string | null>(null);
   /** Emits when the recompute finished and the new cost version is current. */
   readonly applied = output<RecomputeProgressDto>();
+  /** Emits when the price was set without a recompute to follow. */
+  readonly settled = output<void>();
+  /** Apply is for owners and admins; every member may preview. */
+  readonly canApply = input(true);
 
   protected readonly classes = PRICE_CLASSES;
   protected readonly form = new FormGroup({
@@ -51,6 +55,7 @@ export class PriceOverrideForm {
   protected readonly preview = signal<RecomputePreviewDto | null>(null);
   protected readonly recomputeId = signal<string | null>(null);
   protected readonly error = signal<string | null>(null);
+  protected readonly outcome = signal<string | null>(null);
   protected readonly errorLines = signal<string[]>([]);
   private readonly value = toSignal(this.form.valueChanges, { initialValue: this.form.getRawValue() });
   protected readonly hasPrice = computed(() => Object.values(this.value().prices ?? {}).some((price) => !!price?.trim()));
@@ -100,10 +105,20 @@ export class PriceOverrideForm {
     this.step.set('applying');
     this.clearError();
     try {
-      await firstValueFrom(this.api.setOverride(this.workspaceId(), request));
+      // One call sets the price and starts the recompute of the days it changes.
       const started = await firstValueFrom(this.api.recompute(this.workspaceId(), request));
-      this.recomputeId.set(started.recomputeId);
-      this.step.set('recomputing');
+      if (started.recomputeId) {
+        this.recomputeId.set(started.recomputeId);
+        this.step.set('recomputing');
+      } else {
+        this.outcome.set(
+          started.queuedBehind
+            ? 'The price is set. Another recompute is running; this change follows it automatically (see the cost versions below).'
+            : 'The price is set. No recorded usage changes, so no new cost version was needed.',
+        );
+        this.step.set('done');
+        this.settled.emit();
+      }
     } catch (error) {
       this.fail(error, 'The price could not be applied.');
       this.step.set('previewed');
@@ -119,6 +134,7 @@ export class PriceOverrideForm {
     this.step.set('edit');
     this.preview.set(null);
     this.recomputeId.set(null);
+    this.outcome.set(null);
     this.lastRequest = null;
   }
 

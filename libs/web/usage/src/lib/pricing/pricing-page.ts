@@ -24,8 +24,8 @@ import { PriceOverrideForm } from './price-override-form';
           <mat-card-header><mat-card-title><h2>Catalogue</h2></mat-card-title></mat-card-header>
           <mat-card-content>
             <p class="muted">
-              Prices in force today, per million tokens. Select a model to see its history
-              {{ canOverride() ? 'and to override its price for this workspace' : '' }}.
+              Prices in force today, per million tokens. Select a model to see its history and to
+              {{ canOverride() ? 'override its price for this workspace' : 'preview a price change' }}.
             </p>
             <act-price-catalogue
               [workspaceId]="workspaceId()"
@@ -49,24 +49,27 @@ import { PriceOverrideForm } from './price-override-form';
           </mat-card>
         }
 
-        @if (canOverride()) {
-          <mat-card appearance="outlined" class="panel">
-            <mat-card-header><mat-card-title><h2>Override a price</h2></mat-card-title></mat-card-header>
+        <mat-card appearance="outlined" class="panel">
+            <mat-card-header><mat-card-title><h2>{{ canOverride() ? 'Override a price' : 'Preview a price change' }}</h2></mat-card-title></mat-card-header>
             <mat-card-content>
               <p class="muted">
                 Set this workspace's own price for a model from a day on (a negotiated rate, a model the catalogue does not
                 know). Preview what it changes per month and model before applying it; applying recomputes the affected
                 days into a new cost version, and the previous version's figures stay visible.
               </p>
+              @if (!canOverride()) {
+                <p class="notice" data-testid="override-preview-only">You can preview a change; owners and admins apply it.</p>
+              }
               <act-price-override-form
                 [workspaceId]="workspaceId() ?? ''"
                 [provider]="selected()?.provider ?? null"
                 [model]="selected()?.model ?? null"
+                [canApply]="canOverride()"
                 (applied)="onApplied($event)"
+                (settled)="refresh.update(bump)"
               />
             </mat-card-content>
           </mat-card>
-        }
 
         <mat-card appearance="outlined" class="panel">
           <mat-card-header><mat-card-title><h2>Cost versions</h2></mat-card-title></mat-card-header>
@@ -89,14 +92,12 @@ export class PricingPage {
   private readonly snackBar = inject(MatSnackBar);
 
   protected readonly workspaceId = computed(() => this.context.currentId() ?? null);
-  /** Overrides change every figure of the workspace: owners and admins only (the API checks it too). */
-  protected readonly canOverride = computed(() => {
-    const role = this.context.role();
-    return role === 'owner' || role === 'admin';
-  });
+  /** Applying an override changes every figure of the workspace: owners and admins (the API checks it too); anyone may preview. */
+  protected readonly canOverride = computed(() => this.context.can('accounts:manage'));
   protected readonly selected = signal<PriceEntryDto | null>(null);
   protected readonly refresh = signal(0);
   protected readonly providerName = providerLabel;
+  protected readonly bump = (n: number) => n + 1;
 
   protected onApplied(progress: RecomputeProgressDto): void {
     this.refresh.update((n) => n + 1);
