@@ -31,7 +31,8 @@ const PAGE = 10_000;
 export class RecordUsageHandler {
   constructor(private readonly store: EventStore) {}
 
-  async handle(observations: readonly UsageLedgerEvent[]): Promise<RecordUsageResult> {
+  /** `context.actor`: the user who entered the observations (manual entries, imports), kept in `metadata.actorId`. */
+  async handle(observations: readonly UsageLedgerEvent[], context: { readonly actor?: string } = {}): Promise<RecordUsageResult> {
     const byStream = new Map<string, UsageLedgerEvent[]>();
     for (const observation of observations) {
       const streamId = ledgerStreamId(observation.data);
@@ -40,14 +41,14 @@ export class RecordUsageHandler {
     let position = 0n;
     let appended = 0;
     for (const [streamId, candidates] of byStream) {
-      const result = await this.recordInStream(streamId, candidates);
+      const result = await this.recordInStream(streamId, candidates, context.actor ? { actorId: context.actor } : {});
       if (result.position > position) position = result.position;
       appended += result.appended;
     }
     return { position, appended, unchanged: observations.length - appended };
   }
 
-  private async recordInStream(streamId: string, candidates: readonly UsageLedgerEvent[]) {
+  private async recordInStream(streamId: string, candidates: readonly UsageLedgerEvent[], metadata: Record<string, unknown>) {
     for (let attempt = 1; ; attempt++) {
       const history = await this.readWholeStream(streamId);
       const state = mutableState(ledgerState(history.map(toLedgerEvent).filter((e) => e !== null)));
@@ -62,7 +63,7 @@ export class RecordUsageHandler {
       const last = history[history.length - 1];
       if (decided.length === 0) return { position: last?.globalPosition ?? 0n, appended: 0 };
       try {
-        const result = await this.store.appendToStream(streamId, decided, {
+        const result = await this.store.appendToStream(streamId, decided.map((event) => ({ ...event, metadata })), {
           expectedRevision: last ? last.streamPosition : 'no_stream',
         });
         return { position: result.position, appended: result.appended };
