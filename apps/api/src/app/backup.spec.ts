@@ -23,8 +23,6 @@ async function dumpReadModels(db: SqlDatabase): Promise<Record<string, string[]>
   const views = await db.query<{ name: string }>(`select table_name as name from information_schema.views where table_schema = 'public' order by 1`);
   const dump: Record<string, string[]> = {};
   for (const { name } of views) {
-    // The price book's cache key (which PriceSets the cached book was built from), not a figure.
-    if (name === 'price_book_meta') continue;
     const rows = await db.query<{ row: string }>(`select t::text as row from "${name}" t`);
     dump[name] = rows.map((r) => r.row).sort();
   }
