@@ -61,10 +61,10 @@ export class BudgetsService {
   }
 
   async settings(workspaceId: string): Promise<AlertSettings> {
-    const [row] = await this.db.query<{ anomaly_sensitivity: unknown }>('select anomaly_sensitivity from alert_settings where workspace_id = $1', [workspaceId]);
+    // As JSON text: a jsonb string would otherwise arrive already decoded and look like unparsed text.
+    const [row] = await this.db.query<{ value: string }>('select anomaly_sensitivity::text as value from alert_settings where workspace_id = $1', [workspaceId]);
     if (!row) return DEFAULT_ALERT_SETTINGS;
-    const value = typeof row.anomaly_sensitivity === 'string' ? JSON.parse(row.anomaly_sensitivity) : row.anomaly_sensitivity;
-    return { anomalySensitivity: value as AlertSettings['anomalySensitivity'] };
+    return { anomalySensitivity: JSON.parse(row.value) as AlertSettings['anomalySensitivity'] };
   }
 
   async list(workspaceId: string, now = new Date()): Promise<BudgetDto[]> {

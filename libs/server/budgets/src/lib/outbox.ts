@@ -6,7 +6,7 @@ import type { SqlDatabase, SqlExecutor } from '@act/server/database';
 import type { EventStore, RecordedEvent } from '@act/server/event-store';
 import type { CredentialVault } from '@act/server/secrets';
 import { abortableSleep } from '@act/util/core';
-import type { NotificationPayload, NotificationSender, SendOutcome } from './senders';
+import { payloadAlert, type NotificationPayload, type NotificationSender, type SendOutcome } from './senders';
 
 export interface OutboxOptions {
   maxAttempts: number;
@@ -174,7 +174,7 @@ export class NotificationOutbox {
           type: 'alert.raised',
           createdAt: raisedAt,
           workspaceId: alert.workspaceId,
-          alert: { ...alert, raisedAt },
+          alert: payloadAlert(alert, raisedAt),
           ...(this.options.publicUrl ? { url: this.options.publicUrl } : {}),
         };
         const inserted = await tx.query(

@@ -16,11 +16,29 @@ export interface NotificationPayload {
   type: 'alert.raised' | 'test';
   createdAt: string;
   workspaceId: string;
-  alert: (AlertCondition & { raisedAt: string }) | null;
+  alert: PayloadAlert | null;
   /** Test sends: what the message says. */
   text?: string;
   /** Where to look at it, when PUBLIC_URL is set. */
   url?: string;
+}
+
+/** An alert as receivers see it. */
+export interface PayloadAlert {
+  id: string;
+  kind: AlertCondition['kind'];
+  severity: AlertCondition['severity'];
+  title: string;
+  message: string;
+  subject: AlertCondition['subject'];
+  period: string;
+  details: AlertCondition['details'];
+  raisedAt: string;
+}
+
+export function payloadAlert(alert: AlertCondition, raisedAt: string): PayloadAlert {
+  const { alertId, kind, severity, title, message, subject, period, details } = alert;
+  return { id: alertId, kind, severity, title, message, subject, period, details, raisedAt };
 }
 
 export const SIGNATURE_HEADER = 'X-ACT-Signature';
