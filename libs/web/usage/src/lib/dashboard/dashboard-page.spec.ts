@@ -1,0 +1,88 @@
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideNoopAnimations } from '@angular/platform-browser/animations';
+import { provideRouter } from '@angular/router';
+import type { AccountDto, UsageMonthSummaryDto, WorkspaceRole } from '@act/contracts';
+import {
+  NO_ANIMATIONS,
+  WS_URL,
+  accountFixture,
+  allByTestId,
+  byTestId,
+  emptySummary,
+  get,
+  nextRequest,
+  signIn,
+  summaryFixture,
+  text,
+  tick,
+} from '../testing/usage-fixtures.testing';
+import { DashboardPage } from './dashboard-page';
+
+describe('DashboardPage', () => {
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting(), provideNoopAnimations(), NO_ANIMATIONS],
+    });
+  });
+
+  async function render(summary: UsageMonthSummaryDto, role: WorkspaceRole = 'owner', accounts: AccountDto[] = [accountFixture()]) {
+    await signIn(role);
+    const fixture = TestBed.createComponent(DashboardPage);
+    fixture.detectChanges();
+    const month = new Date().toISOString().slice(0, 7);
+    const req = await nextRequest(get(`${WS_URL}/usage/summary`), 'summary');
+    expect(req.request.params.get('month')).toBe(month);
+    req.flush(summary);
+    (await nextRequest(get(`${WS_URL}/accounts`), 'accounts')).flush({ items: accounts, nextCursor: null });
+    (await nextRequest(get('api/v1/health'), 'health')).flush({ status: 'ok' });
+    await tick();
+    await fixture.whenStable();
+    return { fixture, el: fixture.nativeElement as HTMLElement };
+  }
+
+  it('shows month to date with currency, a lower bound when some usage is unpriced, and reconciled beside it', async () => {
+    const { el } = await render(summaryFixture());
+    expect(text(el, 'dashboard-estimated')).toBe('at least $12.50');
+    expect(text(el, 'dashboard-reconciled')).toBe('$10.00');
+    expect(text(el, 'dashboard-month')).toMatch(/ to date$/);
+    expect(text(el, 'overview-health-text')).toBe('Server is healthy');
+  });
+
+  it('shows unpriced and pending apart, as chips of their own', async () => {
+    const { el } = await render(summaryFixture());
+    const unpriced = byTestId(el, 'dashboard-unpriced');
+    const pending = byTestId(el, 'dashboard-pending');
+    expect(unpriced?.dataset['status']).toBe('unpriced');
+    expect(unpriced?.textContent?.trim()).toBe('2 unpriced');
+    expect(pending?.dataset['status']).toBe('pending');
+    expect(pending?.textContent?.trim()).toBe('1 pending');
+    expect(unpriced?.querySelector('.chip')?.className).not.toBe(pending?.querySelector('.chip')?.className);
+  });
+
+  it('draws the provider and model charts and lists the top accounts', async () => {
+    const { el } = await render(summaryFixture());
+    expect(byTestId(el, 'dashboard-by-provider')?.querySelector('act-cost-pie-chart')).not.toBeNull();
+    expect(byTestId(el, 'dashboard-by-model')?.querySelector('act-cost-bar-chart')).not.toBeNull();
+    expect(allByTestId(el, 'top-account-name').map((n) => n.textContent?.trim())).toEqual(['OpenAI production', 'acc2']);
+    expect(allByTestId(el, 'top-account-estimated').map((n) => n.textContent?.trim())).toEqual(['$10.50', '$2.00']);
+    expect(byTestId(el, 'dashboard-explore')?.getAttribute('href')).toMatch(/^\/usage\?from=\d{4}-\d{2}-01&to=\d{4}-\d{2}-\d{2}&groupBy=account$/);
+  });
+
+  it('tells a new owner how to get usage in', async () => {
+    const { el } = await render(emptySummary(), 'owner', []);
+    expect(text(el, 'dashboard-empty')).toContain('Start tracking your AI costs');
+    expect(byTestId(el, 'dashboard-empty-accounts')?.getAttribute('href')).toBe('/accounts');
+    expect(byTestId(el, 'dashboard-empty-ingest-keys')?.getAttribute('href')).toBe('/ingest-keys');
+    expect(byTestId(el, 'dashboard-empty-import')?.getAttribute('href')).toBe('/usage/import');
+    expect(byTestId(el, 'dashboard-estimated')).toBeNull();
+  });
+
+  it('tells a viewer who can set things up', async () => {
+    const { el } = await render(emptySummary(), 'viewer');
+    expect(text(el, 'dashboard-empty')).toContain('No usage recorded in');
+    expect(byTestId(el, 'dashboard-empty-accounts')).toBeNull();
+    expect(text(el, 'dashboard-empty')).toContain('for owners and admins');
+  });
+});
