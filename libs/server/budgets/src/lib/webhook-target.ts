@@ -36,7 +36,8 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
+  // IPv4-mapped addresses (::ffff:0:0/96) are judged as the IPv4 address they map (isPrivateAddress);
+  // as a subnet here BlockList would also match every plain IPv4 address.
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
