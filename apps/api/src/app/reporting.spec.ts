@@ -281,7 +281,7 @@ for (const { engine, skipReason } of testEngines()) {
     let aliceId: string;
     let oa: string;
     let aa: string;
-    const started = Date.now();
+    let started = Date.now();
 
     const withKey = (key: string) => {
       const c = client();
@@ -328,6 +328,7 @@ for (const { engine, skipReason } of testEngines()) {
     const MANUAL_BILLED = '0.02';
 
     beforeAll(async () => {
+      started = Date.now();
       t = await startTestApp(engine);
       report(`[${engine}] app started ${Date.now() - started} ms`);
       const registered = await alice.register('alice@reporting.test');
