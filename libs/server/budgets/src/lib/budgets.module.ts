@@ -44,7 +44,7 @@ export class NotificationLoop implements OnApplicationBootstrap, OnModuleDestroy
       provide: NOTIFICATION_OUTBOX,
       inject: [SQL_DATABASE, EVENT_STORE, CREDENTIAL_VAULT, MAILER, APP_CONFIG],
       useFactory: async (db: SqlDatabase, store: EventStore, vault: CredentialVault, mailer: Mailer, config: AppConfig) => {
-        await migrateOutbox(db);
+        await migrateOutbox(db, await store.headPosition());
         const sender = new NotificationSender(mailer, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' }, config.NOTIFY_TIMEOUT_MS);
         return new NotificationOutbox(db, store, vault, sender, {
           maxAttempts: config.NOTIFY_MAX_ATTEMPTS,

@@ -4,7 +4,7 @@ import type { SqlDatabase } from '@act/server/database';
  * The notification outbox: operational state, not a read model (nothing here is rebuilt from
  * events, and a projection rebuild never touches it).
  *
- * - `notification_router`: the router's checkpoint in the global log. The router turns each
+ * - `notification_router`: the router's checkpoint in the global log (see `migrateOutbox`). The router turns each
  *   `AlertRaised` into deliveries and moves this checkpoint in the same transaction; delivery ids
  *   are UUIDv5 of (event id, channel, recipient), so a replay after a crash inserts nothing twice.
  * - `notification_deliveries`: one row per message to send (an alert to a channel, or to one
@@ -17,7 +17,6 @@ import type { SqlDatabase } from '@act/server/database';
  */
 const SCHEMA = `
 create table if not exists notification_router (id int primary key, position bigint not null);
-insert into notification_router (id, position) values (1, 0) on conflict do nothing;
 create table if not exists notification_deliveries (
   delivery_id uuid primary key,
   workspace_id text not null,
@@ -59,6 +58,12 @@ create table if not exists notification_attempts (
 create index if not exists notification_attempts_channel on notification_attempts (channel_id, started_at);
 `;
 
-export async function migrateOutbox(db: SqlDatabase): Promise<void> {
+/**
+ * Creates the tables (idempotent). The router starts at `startAt` the first time: the log's head
+ * when the outbox is installed (no alert can be older than the feature), so an existing instance
+ * does not scan its whole history once; later starts keep the stored checkpoint.
+ */
+export async function migrateOutbox(db: SqlDatabase, startAt = 0n): Promise<void> {
   await db.exec(SCHEMA);
+  await db.query('insert into notification_router (id, position) values (1, $1) on conflict do nothing', [String(startAt)]);
 }
