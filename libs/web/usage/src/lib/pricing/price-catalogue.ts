@@ -88,6 +88,8 @@ interface CatalogueRow extends PriceEntryDto {
               [class.selected]="row.provider === selectedProvider() && row.model === selectedModel()"
               [attr.aria-label]="'Show the price history of ' + row.model"
               data-testid="price-row"
+              [attr.data-provider]="row.provider"
+              [attr.data-model]="row.model"
               (click)="pick(row)"
               (keydown.enter)="pick(row)"
             ></tr>

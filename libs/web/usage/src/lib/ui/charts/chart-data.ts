@@ -26,3 +26,10 @@ export const CHART_COLORS: readonly string[] = [
   '#e05fa4',
   '#5b5fd6',
 ];
+
+const AXIS = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', notation: 'compact', maximumSignificantDigits: 3 });
+
+/** Axis ticks only (floats from the chart's scale): `$0`, `$10`, `$1.5K`. */
+export function axisMoney(value: number): string {
+  return AXIS.format(value);
+}

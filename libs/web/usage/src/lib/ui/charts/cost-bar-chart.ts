@@ -1,6 +1,6 @@
 import { Component, input } from '@angular/core';
 import { BarChartModule } from '@swimlane/ngx-charts';
-import type { ChartItem } from './chart-data';
+import { type ChartItem, axisMoney } from './chart-data';
 import { CHART_SCHEME } from './chart-scheme';
 
 /** Horizontal bars, one per item (e.g. cost by model), largest first as given. */
@@ -16,6 +16,7 @@ import { CHART_SCHEME } from './chart-scheme';
         [yAxis]="true"
         [showGridLines]="true"
         [roundDomains]="true"
+        [xAxisTickFormatting]="axisMoney"
         [trimYAxisTicks]="true"
         [maxYAxisTickLength]="22"
         [barPadding]="6"
@@ -33,4 +34,5 @@ export class CostBarChart {
   readonly label = input.required<string>();
   readonly height = input(240);
   protected readonly scheme = CHART_SCHEME;
+  protected readonly axisMoney = axisMoney;
 }

@@ -1,6 +1,6 @@
 import { Component, input } from '@angular/core';
 import { BarChartModule, LegendPosition } from '@swimlane/ngx-charts';
-import type { ChartGroup } from './chart-data';
+import { type ChartGroup, axisMoney } from './chart-data';
 import { CHART_SCHEME } from './chart-scheme';
 
 /** Vertical bars per day, stacked by group (provider, account, model or project). */
@@ -19,6 +19,7 @@ import { CHART_SCHEME } from './chart-scheme';
         legendTitle=""
         [showGridLines]="true"
         [roundDomains]="true"
+        [yAxisTickFormatting]="axisMoney"
         [trimXAxisTicks]="true"
         [barPadding]="4"
       >
@@ -35,5 +36,6 @@ export class CostStackedChart {
   readonly label = input.required<string>();
   readonly height = input(320);
   protected readonly scheme = CHART_SCHEME;
+  protected readonly axisMoney = axisMoney;
   protected readonly below = LegendPosition.Below;
 }
