@@ -1,6 +1,5 @@
 import type { SqlExecutor } from '@act/server/database';
-import type { PricedUsage, UsageCostStatus } from '@act/domain/pricing';
-import { normalizeDecimal, type RepricedRow } from './repricing';
+import type { RepricedRow } from './repricing';
 
 /*
  * The recompute worker's own tables, beside the event log in `public` (like the event store's
@@ -56,31 +55,20 @@ export async function migrateRecomputeStaging(sql: { exec(script: string): Promi
 }
 
 /**
- * The staged rows of a recompute whose staging is complete, or null when there is none to use
- * (no staging tables, the recompute was never staged here, or its rows were already cleaned up
- * after an earlier activation). Takes a share lock on the progress row so the worker cannot
- * clean the rows up while a projection transaction reads them.
+ * Whether the recompute's changed rows are all staged, so activation can apply them inside the
+ * database (`STAGED_INPUT_SQL`) instead of carrying them through the process and back.
  */
-export async function readStagedRows(tx: SqlExecutor, recomputeId: string): Promise<RepricedRow[] | null> {
-  const [exists] = await tx.query<{ found: boolean }>(
-    `select to_regclass('public.cost_recompute_progress') is not null as found`,
-  );
-  if (!exists?.found) return null;
-  const [progress] = await tx.query<{ state: string }>(
-    'select state from public.cost_recompute_progress where recompute_id = $1 for share',
-    [recomputeId],
-  );
-  if (progress?.state !== 'staged') return null;
-  const rows = await tx.query<StagedRow>(
-    `select account_id, day::text as day, request_type, provider, model, project, usage_event_id, before_status,
-            before_estimated::text, before_price_set_id, status, estimated::text, price_set_id, price_provider,
-            price_model, match, note, detail
-       from public.cost_recompute_rows where recompute_id = $1
-      order by day, account_id, request_type`,
-    [recomputeId],
-  );
-  return rows.map(fromStaged);
+export async function hasStagedRows(tx: SqlExecutor, recomputeId: string): Promise<boolean> {
+  const [exists] = await tx.query<{ found: boolean }>(`select to_regclass('public.cost_recompute_progress') is not null as found`);
+  if (!exists?.found) return false;
+  const [progress] = await tx.query<{ state: string }>('select state from public.cost_recompute_progress where recompute_id = $1 for share', [recomputeId]);
+  return progress?.state === 'staged';
 }
+
+/** The staged rows of recompute `$1`, in the shape activation's input takes. */
+export const STAGED_INPUT_SQL = `select account_id, day, request_type, usage_event_id, status, estimated, price_set_id, price_provider,
+         price_model, match, note, detail
+    from public.cost_recompute_rows where recompute_id = $1`;
 
 /** Stages a batch's changed rows (a retried batch's rows are already there: kept as they are). */
 export async function stageRows(tx: SqlExecutor, recomputeId: string, rows: readonly RepricedRow[]): Promise<void> {
@@ -123,50 +111,3 @@ export async function stageRows(tx: SqlExecutor, recomputeId: string, rows: read
   );
 }
 
-interface StagedRow {
-  account_id: string;
-  day: string;
-  request_type: string;
-  provider: string;
-  model: string;
-  project: string | null;
-  usage_event_id: string;
-  before_status: string;
-  before_estimated: string | null;
-  before_price_set_id: string | null;
-  status: UsageCostStatus;
-  estimated: string | null;
-  price_set_id: string | null;
-  price_provider: string | null;
-  price_model: string | null;
-  match: PricedUsage['match'];
-  note: string | null;
-  detail: PricedUsage['detail'];
-}
-
-function fromStaged(row: StagedRow): RepricedRow {
-  return {
-    accountId: row.account_id,
-    day: row.day,
-    requestType: row.request_type,
-    provider: row.provider,
-    model: row.model,
-    project: row.project,
-    usageEventId: row.usage_event_id,
-    before: {
-      status: row.before_status,
-      estimated: row.before_estimated === null ? null : normalizeDecimal(row.before_estimated),
-      priceSetId: row.before_price_set_id,
-    },
-    after: {
-      status: row.status,
-      estimated: row.estimated === null ? null : normalizeDecimal(row.estimated),
-      priceSetId: row.price_set_id,
-      priceProvider: row.price_provider,
-      priceModel: row.price_model,
-      match: row.match,
-      note: row.note,
-      detail: row.detail,
-    },
-  };
-}

@@ -19,7 +19,7 @@ import {
 } from '@act/domain/usage';
 import { chainPriceSets, loadPriceCatalogue, PRICE_CHAIN_START } from './price-catalogue-cache';
 import { repriceRows, selectScopeRows, withoutJit, type RepricedRow } from './repricing';
-import { readStagedRows } from './recompute-staging';
+import { hasStagedRows, STAGED_INPUT_SQL } from './recompute-staging';
 
 /**
  * The usage ledger's read model, in one projection so that every figure comes from one
@@ -604,34 +604,36 @@ async function applyActivation(tx: SqlExecutor, event: RecordedEvent): Promise<v
   );
   const basedOn = BigInt(workspace?.based_on ?? '0');
 
-  const staged = await readStagedRows(tx, data.recomputeId);
-  let changed: readonly RepricedRow[];
-  if (staged !== null) {
-    changed = staged;
+  // A staged recompute (the worker's normal path) is applied inside the database: at a million
+  // rows, carrying them through this process as one JSON parameter exceeds what a string can hold.
+  const staged = await hasStagedRows(tx, data.recomputeId);
+  let input: string;
+  let json = '[]';
+  if (staged) {
+    input = STAGED_INPUT_SQL;
   } else {
     const scope = { workspaceId: data.workspaceId, before: startedAt, basedOn };
-    changed = await withoutJit(tx, async (inner) =>
+    const changed: readonly RepricedRow[] = await withoutJit(tx, async (inner) =>
       repriceRows(await selectScopeRows(inner, scope), await loadPriceCatalogue(inner, startedAt)),
     );
+    json = JSON.stringify(
+      changed.map((row) => ({
+        account_id: row.accountId,
+        day: row.day,
+        request_type: row.requestType,
+        usage_event_id: row.usageEventId,
+        ...pricedColumns(row.after),
+      })),
+    );
+    input = `select * from jsonb_to_recordset($1::jsonb) as r(account_id text, day date, request_type text, usage_event_id text,
+              status text, estimated numeric, price_set_id text, price_provider text, price_model text, match text,
+              note text, detail jsonb)`;
   }
 
   const version = run.version;
-  const input = JSON.stringify(
-    changed.map((row) => ({
-      account_id: row.accountId,
-      day: row.day,
-      request_type: row.requestType,
-      usage_event_id: row.usageEventId,
-      ...pricedColumns(row.after),
-    })),
-  );
   // Close the rows the recompute changed (only those still as it saw them) and start new ones.
   await tx.query(
-    `with input as (
-       select * from jsonb_to_recordset($1::jsonb) as r(account_id text, day date, request_type text, usage_event_id text,
-              status text, estimated numeric, price_set_id text, price_provider text, price_model text, match text,
-              note text, detail jsonb)
-     ), closed as (
+    `with input as (${input}), closed as (
        update cost_estimates e set valid_to = $3
          from input i
         where e.workspace_id = $2 and e.account_id = i.account_id and e.day = i.day and e.request_type = i.request_type
@@ -651,7 +653,7 @@ async function applyActivation(tx: SqlExecutor, event: RecordedEvent): Promise<v
      select c.workspace_id, c.account_id, c.day, c.request_type, c.provider, c.model, c.project, c.usage_event_id,
             $4::bigint, i.status, i.estimated, i.price_set_id, i.price_provider, i.price_model, i.match, i.note, i.detail, $3
        from closed c join input i on i.account_id = c.account_id and i.day = c.day and i.request_type = c.request_type`,
-    [input, data.workspaceId, version, String(startedAt)],
+    [staged ? data.recomputeId : json, data.workspaceId, version, String(startedAt)],
   );
   const [summary] = await tx.query<{ rows: string; delta: string }>(
     `select coalesce(sum(rows), 0)::text as rows, coalesce(sum(delta), 0)::text as delta
