@@ -577,7 +577,7 @@ for (const { engine, skipReason } of testEngines()) {
         progress = (await alice.get(`/workspaces/${ws}/recomputes/${applied.recomputeId}`)).body;
         states.add(progress.state);
       }
-      expect(progress).toMatchObject({ recomputeId: applied.recomputeId, workspaceId: ws, version: 2, rowsChanged: 2, requestedBy: aliceId, lastError: null, finishedAt: expect.any(String) });
+      expect(progress).toMatchObject({ recomputeId: applied.recomputeId, workspaceId: ws, version: 2, rowsChanged: 2, requestedBy: aliceId, lastError: null });
       expect(progress.rowsDone).toBe(progress.rowsTotal);
       expect([...states].every((s) => ['queued', 'running', 'staged', 'done'].includes(s))).toBe(true);
       expect(problem(await alice.get(`/workspaces/${ws}/recomputes/nope`), 404).detail).toMatch(/no recompute/);
@@ -781,14 +781,25 @@ for (const { engine, skipReason } of testEngines()) {
     }, 120_000);
 
     it('gives the same figures after a rebuild of the usage ledger (the recompute worker waits meanwhile)', async () => {
+      // A rebuild's large batches keep PGlite (in this very process) busy for seconds: a pooled
+      // keep-alive connection can be reset under a request then. Those reads are safe to repeat.
+      const again = async <T>(call: () => Promise<T>): Promise<T> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await call();
+          } catch (error) {
+            if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+          }
+        }
+      };
       const before = (await alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${await head()}`)).body;
-      const rebuild = await alice.post('/admin/projections/usage_ledger/rebuild');
+      const rebuild = await again(() => alice.post('/admin/projections/usage_ledger/rebuild'));
       expect(rebuild.status).toBeLessThan(300);
-      const deadline = Date.now() + 40_000;
+      const deadline = Date.now() + 60_000;
       for (;;) {
-        const status = (await alice.get('/admin/projections')).body;
-        const ledger = (status.items ?? status).find((p: { name: string }) => p.name === 'usage_ledger');
-        if (!ledger.building) break;
+        const status = (await again(() => alice.get('/admin/projections'))).body;
+        const ledger = status.items.find((p: { name: string }) => p.name === 'usage_ledger');
+        if (!ledger.rebuild) break;
         if (Date.now() > deadline) throw new Error('rebuild did not finish');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
-import { APP_CONFIG, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import { APP_CONFIG, PROJECTION_RUNNER, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import type { ProjectionRunner } from '@act/server/projections';
 import { RecomputeWorker, seedCatalogue, usageLedgerProjection, type SeedCatalogueResult } from '@act/server/usage';
 import { abortableSleep } from '@act/util/core';
+
+/** The longest a first start waits for the read models to take in the seeded catalogue. */
+export const SEED_CATCH_UP_MS = 30_000;
 
 /** How often the worker looks for price changes that no recompute has picked up yet (catalogue refresh, instance override, a change made while another recompute ran). */
 export const AUTO_RECOMPUTE_EVERY_MS = 10_000;
@@ -14,6 +18,8 @@ export const AUTO_RECOMPUTE_EVERY_MS = 10_000;
  * - Seeds the shipped price catalogue when the module starts, before the app listens (one
  *   PriceSet per model the first time, ~0.3 s; afterwards one small read of the imports stream).
  *   So every usage recorded through this app is priced with the catalogue already in the log.
+ *   After a first import it drives the projections through those ~2,800 events before the app
+ *   answers (~0.5 s), so the first reads and `?waitFor=` are not held up behind them.
  * - Runs the `RecomputeWorker` from bootstrap until shutdown (stopped in onModuleDestroy, so
  *   before the platform closes the database): batches of running recomputes, their activation,
  *   and — at most every AUTO_RECOMPUTE_EVERY_MS — recomputes for price changes nobody started.
@@ -37,6 +43,7 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     private readonly worker: RecomputeWorker,
   ) {
     // Tests poll every 20 ms; production every 250 ms: the worker checks 4× less often, 100 ms–1 s.
@@ -61,7 +68,32 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
     }
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.catchUpWithSeed();
+    this.startLoop();
+  }
+
+  /**
+   * After a first import, applies the new PriceSets to every projection before the app starts
+   * answering. `runOnce` is safe beside the runner's own loop (a batch and its checkpoint commit
+   * together, under the checkpoint's lock). Bounded: a projection that fails or lags only delays
+   * the start, and is reported.
+   */
+  private async catchUpWithSeed(): Promise<void> {
+    if (!this.seeded?.imported) return;
+    const started = Date.now();
+    const position = this.seeded.position;
+    while (!(await this.runner.waitForPosition(position, 0))) {
+      if (Date.now() - started > SEED_CATCH_UP_MS) {
+        this.logger.warn(`Read models have not taken in the price catalogue after ${SEED_CATCH_UP_MS} ms; they catch up in the background`);
+        return;
+      }
+      if (!(await this.runner.runOnce())) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.logger.log(`Read models took in the price catalogue in ${Date.now() - started} ms`);
+  }
+
+  private startLoop(): void {
     if (this.loop) return;
     this.stopping = new AbortController();
     const signal = this.stopping.signal;
