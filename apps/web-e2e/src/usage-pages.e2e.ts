@@ -195,4 +195,20 @@ describe('usage pages', () => {
     await page.getByTestId('cost-version-row').filter({ hasText: 'active' }).filter({ hasText: /^\s*2/ }).first().waitFor();
     await page.getByTestId('price-history-source').filter({ hasText: 'Workspace override' }).first().waitFor();
   });
+
+  e2e('accounts: Sync now reads the provider usage API and the run shows in the history', async (page) => {
+    await signedIn(page);
+    await page.goto('/accounts');
+    const openai = page.getByTestId('account-row').filter({ hasText: 'OpenAI production' });
+    await openai.getByTestId('account-sync-now').click();
+    const history = page.getByTestId('sync-history');
+    await history.waitFor();
+    // The local OpenAI test server answers the backfill; the history follows the run until it ends.
+    const run = history.locator('[data-testid="sync-run"][data-status="succeeded"]').first();
+    await run.waitFor({ timeout: 60_000 });
+    expect(await run.getByTestId('sync-run-outcome').textContent()).toMatch(/\d+ new observations from \d+ requests/);
+    // Groq has no usage API: its usage comes through the ingest API.
+    const groq = page.getByTestId('account-row').filter({ hasText: 'Groq (chat app)' });
+    expect(await groq.getByTestId('account-sync-now').count()).toBe(0);
+  });
 });

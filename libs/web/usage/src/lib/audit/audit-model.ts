@@ -13,6 +13,8 @@ export interface AuditRow {
   reconciled: string;
   /** Sum of the cells' differences (reconciled − estimated, where both exist). */
   difference: string;
+  /** Usage rows without a price: the estimate is then a lower bound. */
+  unpriced: number;
 }
 
 export interface AuditMatrix {
@@ -34,10 +36,16 @@ export function auditMatrix(audit: AuditMonthDto, accounts: ReadonlyMap<string, 
       estimated: sumDecimals(cells.map((cell) => cell.estimated)),
       reconciled: sumDecimals(cells.map((cell) => cell.reconciled)),
       difference: sumDecimals(cells.map((cell) => cell.difference)),
+      unpriced: cells.reduce((total, cell) => total + unpricedRows(cell), 0),
     };
   });
   rows.sort((a, b) => compareDecimals(b.estimated, a.estimated) || a.name.localeCompare(b.name));
   return { days: daysOfMonth(audit.month), rows };
+}
+
+/** Rows of a cell without a price (at least one when the cell itself is unpriced). */
+export function unpricedRows(cell: AuditCellDto): number {
+  return Math.max(cell.counts.unpriced, cell.status === 'unpriced' ? 1 : 0);
 }
 
 /** The figure a matrix cell shows: the billed amount once reconciled, else the estimate. */

@@ -83,6 +83,10 @@ describe('AuditPage', () => {
     const reconciled = allByTestId(el, 'audit-cell')[2] as HTMLElement;
     expect(reconciled.textContent?.trim()).toBe('$1.1');
     expect(reconciled.getAttribute('aria-label')).toBe('OpenAI production, 2026-02-01: Reconciled. Estimated $1.00, reconciled $1.10.');
+    // An unpriced cell never shows $0.
+    const unpriced = allByTestId(el, 'audit-cell')[0] as HTMLElement;
+    expect(unpriced.dataset['status']).toBe('unpriced');
+    expect(unpriced.textContent?.trim()).toBe('no price');
     // Viewers cannot close a month.
     expect(byTestId(el, 'audit-close-month')).toBeNull();
   });

@@ -17,14 +17,15 @@ import { AccountDirectory, accountNames } from '../data-access/accounts';
 import { UsageApi } from '../data-access/usage-api';
 import { describeError } from '../http/problem';
 import { addMonths, isMonth, monthLabel, shortDay, utcMonth } from '../money/dates';
-import { formatCompactMoney, formatMoney } from '../money/money';
+import { formatCompactMoney, formatEstimate, formatMoney, isZero } from '../money/money';
+import { EstimatePipe } from '../money/estimate-pipe';
 import { MoneyPipe } from '../money/money-pipe';
 import { COST_STATUS_INFO } from '../status/cost-status';
 import { CostStatusChip } from '../status/cost-status-chip';
 import { CostStatusLegend } from '../status/cost-status-legend';
 import { confirmAction } from '../ui/confirm-dialog';
 import { ObservationsTable } from '../ui/observations-table';
-import { AuditRow, auditMatrix, cellFigure } from './audit-model';
+import { AuditRow, auditMatrix, cellFigure, unpricedRows } from './audit-model';
 
 interface Selection {
   row: AuditRow;
@@ -42,6 +43,7 @@ interface Selection {
     CostStatusChip,
     CostStatusLegend,
     DatePipe,
+    EstimatePipe,
     JsonPipe,
     MatButtonModule,
     MatCardModule,
@@ -108,13 +110,22 @@ export class AuditPage {
   protected readonly billedColumns = ['lineItem', 'amount', 'source', 'raw'];
 
   protected readonly shortDay = shortDay;
-  protected readonly figure = (cell: AuditCellDto) => formatCompactMoney(cellFigure(cell), this.currency());
+  /** A wholly unpriced cell says so instead of showing $0; a partly unpriced one is a lower bound. */
+  protected readonly figure = (cell: AuditCellDto) => {
+    const figure = cellFigure(cell);
+    const unpriced = unpricedRows(cell);
+    if (unpriced > 0 && (figure === null || isZero(figure))) return 'no price';
+    const text = formatCompactMoney(figure, this.currency());
+    return unpriced > 0 ? `≥${text}` : text;
+  };
+
+  protected readonly unpricedOf = unpricedRows;
 
   protected cellLabel(row: AuditRow, day: string, cell: AuditCellDto): string {
     const currency = this.currency();
     return (
       `${row.name}, ${day}: ${COST_STATUS_INFO[cell.status].label}. ` +
-      `Estimated ${formatMoney(cell.estimated, currency)}, reconciled ${formatMoney(cell.reconciled, currency)}.`
+      `Estimated ${formatEstimate(cell.estimated, unpricedRows(cell), currency)}, reconciled ${formatMoney(cell.reconciled, currency)}.`
     );
   }
 

@@ -11,6 +11,7 @@ import { AccountDirectory, accountNames } from '../data-access/accounts';
 import { UsageApi } from '../data-access/usage-api';
 import { describeError } from '../http/problem';
 import { addMonths, lastDayOfMonth, monthLabel, utcDay, utcMonth } from '../money/dates';
+import { EstimatePipe } from '../money/estimate-pipe';
 import { MoneyPipe } from '../money/money-pipe';
 import { CostStatusChip } from '../status/cost-status-chip';
 import { CostBarChart } from '../ui/charts/cost-bar-chart';
@@ -25,6 +26,7 @@ import { ServerHealthLine } from './server-health-line';
     CostBarChart,
     CostPieChart,
     CostStatusChip,
+    EstimatePipe,
     MatButtonModule,
     MatCardModule,
     MatProgressBarModule,

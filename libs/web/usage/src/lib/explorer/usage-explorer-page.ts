@@ -17,6 +17,7 @@ import { AccountDirectory, accountNames } from '../data-access/accounts';
 import { ExportApi, ExportFormat, saveFile } from '../data-access/export-api';
 import { UsageApi } from '../data-access/usage-api';
 import { describeError } from '../http/problem';
+import { EstimatePipe } from '../money/estimate-pipe';
 import { MoneyPipe } from '../money/money-pipe';
 import { CostStatusChip } from '../status/cost-status-chip';
 import { CostStackedChart } from '../ui/charts/cost-stacked-chart';
@@ -43,6 +44,7 @@ import {
   imports: [
     CostStackedChart,
     CostStatusChip,
+    EstimatePipe,
     MatButtonModule,
     MatButtonToggleModule,
     MatCardModule,

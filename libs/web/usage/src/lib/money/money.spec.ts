@@ -1,6 +1,7 @@
 import {
   compareDecimals,
   formatCompactMoney,
+  formatEstimate,
   formatMoney,
   formatPerMillion,
   formatSignedMoney,
@@ -51,5 +52,15 @@ describe('money', () => {
     expect(perToken('abc')).toBeNull();
     expect(formatPerMillion('0.00000015')).toBe('$0.15 / 1M');
     expect(formatPerMillion(undefined)).toBe('—');
+  });
+});
+
+describe('estimates', () => {
+  it('never show unpriced usage as $0', () => {
+    expect(formatEstimate('0', 2)).toBe('no price');
+    expect(formatEstimate(null, 1)).toBe('no price');
+    expect(formatEstimate('12.5', 1)).toBe('≥ $12.50');
+    expect(formatEstimate('12.5', 0)).toBe('$12.50');
+    expect(formatEstimate('0', 0)).toBe('$0.00');
   });
 });

@@ -113,3 +113,17 @@ export function formatCompactMoney(value: DecimalString | null | undefined, curr
     maximumSignificantDigits: 3,
   }).format(Number(amount.toFixed(2)));
 }
+
+/**
+ * An estimate as people should read it: unpriced usage is never shown as $0. Wholly unpriced →
+ * `no price`; partly unpriced → `≥ $12.50` (the priced part is a lower bound).
+ */
+export function formatEstimate(
+  value: DecimalString | null | undefined,
+  unpriced: number,
+  currency = 'USD',
+): string {
+  if (unpriced > 0 && (!isDecimal(value) || isZero(value))) return 'no price';
+  const text = formatMoney(value, currency);
+  return unpriced > 0 ? `≥ ${text}` : text;
+}

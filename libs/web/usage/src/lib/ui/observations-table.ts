@@ -3,6 +3,7 @@ import { Component, computed, input } from '@angular/core';
 import { MatTableModule } from '@angular/material/table';
 import type { AuditObservationDto } from '@act/contracts';
 import { providerLabel } from '../data-access/providers';
+import { EstimatePipe } from '../money/estimate-pipe';
 import { MoneyPipe } from '../money/money-pipe';
 import { CostStatusChip } from '../status/cost-status-chip';
 
@@ -35,7 +36,7 @@ function summary(counts: Record<string, number> | undefined, labels: Record<stri
  */
 @Component({
   selector: 'act-observations-table',
-  imports: [CostStatusChip, DatePipe, JsonPipe, MatTableModule, MoneyPipe],
+  imports: [CostStatusChip, DatePipe, EstimatePipe, JsonPipe, MatTableModule, MoneyPipe],
   template: `
     <div class="table-scroll">
       <table mat-table [dataSource]="rows()" aria-label="Observations" data-testid="observations-table">
@@ -77,7 +78,9 @@ function summary(counts: Record<string, number> | undefined, labels: Record<stri
           <td mat-cell *matCellDef="let row">
             @if (row.estimate; as estimate) {
               <div class="cell-stack">
-                <span class="num" data-testid="observation-estimated">{{ estimate.estimated | money: currency() }}</span>
+                <span class="num" data-testid="observation-estimated">{{
+                  estimate.estimated | estimate: (estimate.status === 'unpriced' ? 1 : 0) : currency()
+                }}</span>
                 <act-cost-status-chip [status]="estimate.status" data-testid="observation-status" />
                 @if (estimate.note) {
                   <span class="muted small">{{ estimate.note }}</span>
