@@ -194,6 +194,20 @@ describe('usage pages', () => {
     // The new version is listed, and the history shows the override.
     await page.getByTestId('cost-version-row').filter({ hasText: 'active' }).filter({ hasText: /^\s*2/ }).first().waitFor();
     await page.getByTestId('price-history-source').filter({ hasText: 'Workspace override' }).first().waitFor();
+    await page.getByTestId('cost-version-row').filter({ hasText: 'active' }).first().click();
+    await page.getByTestId('cost-version-delta').filter({ hasText: 'gpt-4o-mini' }).first().waitFor();
+
+    // Both versions stay readable: the overview reads version 1 on request.
+    await page.getByTestId('nav-overview').click();
+    const estimated = page.getByTestId('dashboard-estimated');
+    await estimated.filter({ hasText: /\$\d/ }).waitFor();
+    const current = (await estimated.textContent())?.trim();
+    await page.getByTestId('dashboard-version').selectOption('1');
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid="dashboard-estimated"]')?.textContent?.trim() !== before,
+      current,
+    );
+    expect((await estimated.textContent())?.trim()).not.toBe(current);
   });
 
   e2e('accounts: Sync now reads the provider usage API and the run shows in the history', async (page) => {

@@ -86,4 +86,18 @@ describe('DashboardPage', () => {
     expect(byTestId(el, 'dashboard-empty-accounts')).toBeNull();
     expect(text(el, 'dashboard-empty')).toContain('for owners and admins');
   });
+
+  it('reads an earlier cost version on request', async () => {
+    const { fixture, el } = await render(summaryFixture({ costVersion: 2, currentCostVersion: 2 }));
+    const select = byTestId<HTMLSelectElement>(el, 'dashboard-version') as HTMLSelectElement;
+    expect(Array.from(select.options).map((o) => o.textContent?.trim())).toEqual(['2 (current)', '1']);
+    select.value = '1';
+    select.dispatchEvent(new Event('change'));
+    const req = await nextRequest(get(`${WS_URL}/usage/summary`), 'summary v1');
+    expect(req.request.params.get('version')).toBe('1');
+    req.flush(summaryFixture({ costVersion: 1, currentCostVersion: 2, estimated: '9' }));
+    await tick();
+    await fixture.whenStable();
+    expect(text(el, 'dashboard-estimated')).toBe('at least $9.00');
+  });
 });

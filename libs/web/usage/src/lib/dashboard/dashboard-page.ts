@@ -56,12 +56,21 @@ export class DashboardPage {
     groupBy: 'account',
   }));
 
+  /** An earlier cost version to read (null: the current one); earlier versions stay queryable after a recompute. */
+  protected readonly version = signal<number | null>(null);
+
   protected readonly summary = rxResource({
     params: () => {
       const ws = this.context.currentId();
-      return ws ? { ws, month: this.month() } : undefined;
+      return ws ? { ws, month: this.month(), version: this.version() } : undefined;
     },
-    stream: ({ params }) => this.usage.summary(params.ws, params.month),
+    stream: ({ params }) => this.usage.summary(params.ws, params.month, params.version),
+  });
+
+  /** Newest first, for the version picker; shown once a recompute made a second version. */
+  protected readonly versions = computed(() => {
+    const current = this.summary.hasValue() ? this.summary.value().currentCostVersion : 1;
+    return Array.from({ length: current }, (_, i) => current - i);
   });
 
   private readonly accounts = rxResource({
@@ -96,6 +105,11 @@ export class DashboardPage {
 
   protected errorOf(error: unknown): string {
     return describeError(error, 'The month summary could not be loaded.');
+  }
+
+  protected onVersion(event: Event): void {
+    const value = Number((event.target as HTMLSelectElement).value);
+    this.version.set(value === this.versions()[0] ? null : value);
   }
 
   protected previousMonth(): void {

@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, input } from '@angular/core';
+import { Component, computed, inject, input, signal } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
@@ -53,8 +53,67 @@ interface VersionRow extends CostVersionDto {
             <td mat-cell *matCellDef="let row" class="num">{{ row.delta | money: 'USD' : 'signed' }}</td>
           </ng-container>
           <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let row; columns: columns" data-testid="cost-version-row"></tr>
+          <tr
+            mat-row
+            *matRowDef="let row; columns: columns"
+            class="clickable"
+            tabindex="0"
+            role="button"
+            [class.selected]="row.version === opened()"
+            [attr.aria-label]="'Show what cost version ' + row.version + ' changed'"
+            data-testid="cost-version-row"
+            (click)="toggle(row.version)"
+            (keydown.enter)="toggle(row.version)"
+          ></tr>
         </table>
+      </div>
+    }
+    @if (opened() !== null) {
+      <div class="panel" data-testid="cost-version-detail">
+        @if (detail.isLoading()) {
+          <mat-progress-bar mode="indeterminate" aria-label="Loading the cost version" />
+        }
+        @if (detail.error(); as error) {
+          <p class="error" role="alert">{{ errorOf(error) }}</p>
+        }
+        @if (detail.hasValue()) {
+          @let d = detail.value();
+          <h3>What version {{ d.version }} changed</h3>
+          @if (d.deltas.length === 0) {
+            <p class="muted">No estimate changed (the first version, or a price change no recorded usage reaches).</p>
+          } @else {
+            <div class="table-scroll">
+              <table mat-table [dataSource]="d.deltas" aria-label="Changes per month, account and model" data-testid="cost-version-deltas">
+                <ng-container matColumnDef="month">
+                  <th mat-header-cell *matHeaderCellDef>Month</th>
+                  <td mat-cell *matCellDef="let x">{{ x.month }}</td>
+                </ng-container>
+                <ng-container matColumnDef="account">
+                  <th mat-header-cell *matHeaderCellDef>Account</th>
+                  <td mat-cell *matCellDef="let x">{{ accountName(x.accountId) }}</td>
+                </ng-container>
+                <ng-container matColumnDef="model">
+                  <th mat-header-cell *matHeaderCellDef>Model</th>
+                  <td mat-cell *matCellDef="let x">{{ x.model }}</td>
+                </ng-container>
+                <ng-container matColumnDef="before">
+                  <th mat-header-cell *matHeaderCellDef class="num">Before</th>
+                  <td mat-cell *matCellDef="let x" class="num">{{ x.before | money: 'USD' }}</td>
+                </ng-container>
+                <ng-container matColumnDef="after">
+                  <th mat-header-cell *matHeaderCellDef class="num">After</th>
+                  <td mat-cell *matCellDef="let x" class="num">{{ x.after | money: 'USD' }}</td>
+                </ng-container>
+                <ng-container matColumnDef="delta">
+                  <th mat-header-cell *matHeaderCellDef class="num">Change</th>
+                  <td mat-cell *matCellDef="let x" class="num">{{ x.delta | money: 'USD' : 'signed' }}</td>
+                </ng-container>
+                <tr mat-header-row *matHeaderRowDef="deltaColumns"></tr>
+                <tr mat-row *matRowDef="let x; columns: deltaColumns" data-testid="cost-version-delta"></tr>
+              </table>
+            </div>
+          }
+        }
       </div>
     }
   `,
@@ -81,6 +140,18 @@ export class CostVersionsList {
 
   readonly workspaceId = input.required<string>();
   readonly refresh = input(0);
+  /** Account names by id, for the per-account changes. */
+  readonly accounts = input<ReadonlyMap<string, { displayName: string }>>(new Map());
+
+  protected readonly opened = signal<number | null>(null);
+  protected readonly deltaColumns = ['month', 'account', 'model', 'before', 'after', 'delta'];
+  protected readonly detail = rxResource({
+    params: () => {
+      const version = this.opened();
+      return version === null ? undefined : { ws: this.workspaceId(), version };
+    },
+    stream: ({ params }) => this.api.costVersion(params.ws, params.version),
+  });
 
   protected readonly columns = ['version', 'status', 'cause', 'requested', 'changed', 'delta'];
   protected readonly versions = rxResource({
@@ -100,6 +171,15 @@ export class CostVersionsList {
           }))
       : [],
   );
+
+  protected toggle(version: number): void {
+    this.opened.set(this.opened() === version ? null : version);
+  }
+
+  protected accountName(accountId: string | undefined): string {
+    if (!accountId) return '—';
+    return this.accounts().get(accountId)?.displayName ?? accountId;
+  }
 
   protected errorOf(error: unknown): string {
     return describeError(error, 'The cost versions could not be loaded.');

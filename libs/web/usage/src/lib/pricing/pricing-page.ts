@@ -3,7 +3,9 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import type { PriceEntryDto, RecomputeProgressDto } from '@act/contracts';
+import { rxResource } from '@angular/core/rxjs-interop';
 import { WorkspaceContext } from '@act/web/identity';
+import { AccountDirectory, accountNames } from '../data-access/accounts';
 import { providerLabel } from '../data-access/providers';
 import { CostVersionsList } from './cost-versions-list';
 import { PriceCatalogue } from './price-catalogue';
@@ -74,7 +76,8 @@ import { PriceOverrideForm } from './price-override-form';
         <mat-card appearance="outlined" class="panel">
           <mat-card-header><mat-card-title><h2>Cost versions</h2></mat-card-title></mat-card-header>
           <mat-card-content>
-            <act-cost-versions-list [workspaceId]="workspaceId() ?? ''" [refresh]="refresh()" />
+            <p class="muted">Every recompute makes a new version; earlier ones stay readable. Select one to see what it changed.</p>
+            <act-cost-versions-list [workspaceId]="workspaceId() ?? ''" [refresh]="refresh()" [accounts]="accountMap()" />
           </mat-card-content>
         </mat-card>
       }
@@ -95,6 +98,12 @@ export class PricingPage {
   /** Applying an override changes every figure of the workspace: owners and admins (the API checks it too); anyone may preview. */
   protected readonly canOverride = computed(() => this.context.can('accounts:manage'));
   protected readonly selected = signal<PriceEntryDto | null>(null);
+  private readonly directory = inject(AccountDirectory);
+  private readonly accounts = rxResource({
+    params: () => this.context.currentId(),
+    stream: ({ params: ws }) => this.directory.list(ws),
+  });
+  protected readonly accountMap = computed(() => accountNames(this.accounts.hasValue() ? this.accounts.value() : []));
   protected readonly refresh = signal(0);
   protected readonly providerName = providerLabel;
   protected readonly bump = (n: number) => n + 1;
