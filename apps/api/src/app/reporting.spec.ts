@@ -384,6 +384,50 @@ for (const { engine, skipReason } of testEngines()) {
       expect(await t.app.get(LedgerLifecycle).rebuilding()).toBe(false);
     });
 
+    it('documents every endpoint at the paths of API.md, with its permission and the FOCUS version', async () => {
+      const doc = await (await fetch(`${t.base}/api/docs-json`)).json();
+      const permission = (path: string, method: string) => {
+        const operation = doc.paths[`/api/v1${path}`]?.[method];
+        if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not documented`);
+        return operation['x-permission'] ?? (operation['x-public'] ? 'public' : 'signed-in');
+      };
+      expect({
+        summary: permission('/workspaces/{ws}/usage/summary', 'get'),
+        daily: permission('/workspaces/{ws}/usage/daily', 'get'),
+        events: permission('/workspaces/{ws}/usage/events', 'get'),
+        audit: permission('/workspaces/{ws}/audit', 'get'),
+        cells: permission('/workspaces/{ws}/audit/cells', 'get'),
+        close: permission('/workspaces/{ws}/periods/{month}/close', 'post'),
+        prices: permission('/prices', 'get'),
+        history: permission('/prices/{provider}/{model}/history', 'get'),
+        override: permission('/workspaces/{ws}/prices', 'post'),
+        recompute: permission('/workspaces/{ws}/recomputes', 'post'),
+        progress: permission('/workspaces/{ws}/recomputes/{recomputeId}', 'get'),
+        versions: permission('/workspaces/{ws}/cost-versions', 'get'),
+        export: permission('/workspaces/{ws}/export', 'get'),
+      }).toEqual({
+        summary: 'workspace.read',
+        daily: 'workspace.read',
+        events: 'workspace.read',
+        audit: 'workspace.read',
+        cells: 'workspace.read',
+        close: 'accounts.manage',
+        prices: 'signed-in',
+        history: 'signed-in',
+        override: 'accounts.manage',
+        recompute: 'workspace.read',
+        progress: 'workspace.read',
+        versions: 'workspace.read',
+        export: 'workspace.read',
+      });
+      const exporting = doc.paths['/api/v1/workspaces/{ws}/export'].get;
+      expect(exporting.description).toContain('version 1.2');
+      expect(exporting.parameters.find((p: { name: string }) => p.name === 'format').schema.enum).toEqual(['csv', 'json', 'focus']);
+      const summary = doc.components.schemas.UsageMonthSummaryResponse;
+      expect(summary.properties.estimated).toMatchObject({ type: 'string' });
+      expect(summary.required).toEqual(expect.arrayContaining(['estimated', 'reconciled', 'currency', 'closed']));
+    });
+
     it('summarizes a month: estimates equal the catalogue prices × usage, unpriced counted apart, billed cost beside', async () => {
       const reply = await alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${await head()}`);
       expect(reply.status).toBe(200);

@@ -88,3 +88,17 @@ export interface SetPriceRequestDto {
   prices: PriceSheetDto;
   effectiveFrom: string;
 }
+
+/** `POST /workspaces/{ws}/prices` (201): the price version set and the recompute it started. */
+export interface AppliedPriceChangeDto {
+  /** The new price version (PriceSet id); the existing one when the same prices were already set for that day. */
+  priceSetId: string;
+  /** Event-store position to wait for (`?waitFor=`). */
+  position: string;
+  /** The recompute started; null when no recorded usage changes, or when one was running (see `queuedBehind`). */
+  recompute: { recomputeId: string; version: number } | null;
+  /** Set when another recompute was running: this change follows it automatically. */
+  queuedBehind: string | null;
+  /** Estimate rows the change reprices. */
+  rowsChanged: number;
+}

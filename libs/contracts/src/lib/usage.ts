@@ -273,3 +273,53 @@ export interface RecomputePreviewDto {
   byMonth: { month: string; before: DecimalString; after: DecimalString; delta: DecimalString; rows: number; closed: boolean }[];
   byMonthAndModel: CostDeltaRowDto[];
 }
+
+/** `GET /workspaces/{ws}/usage/events`: one current observation behind a cell, with its account. */
+export interface UsageEventDto extends AuditObservationDto {
+  accountId: string;
+}
+
+/** `GET /workspaces/{ws}/usage/events?day=&accountId=&requestType=`: the observations behind a cell, as a list. */
+export interface UsageEventsPageDto {
+  workspaceId: string;
+  day: string;
+  /** The account asked for; null: every account with usage that day. */
+  accountId: string | null;
+  requestType: string | null;
+  costVersion: number;
+  items: UsageEventDto[];
+  /** Always null: a cell has few observations. */
+  nextCursor: null;
+}
+
+/** `GET /workspaces/{ws}/cost-versions`: newest first; version 1 always exists. */
+export interface CostVersionPageDto {
+  items: CostVersionDto[];
+  nextCursor: null;
+}
+
+/** `POST /workspaces/{ws}/periods/{month}/close`. */
+export interface PeriodClosedDto {
+  month: string;
+  /** Event-store position to wait for (`?waitFor=`). */
+  position: string;
+  /** False when the month was already closed (closing again changes nothing). */
+  closedNow: boolean;
+}
+
+/** `POST /workspaces/{ws}/recomputes?dryRun=false` (202): the recompute to follow at `GET …/recomputes/{recomputeId}`. */
+export interface RecomputeStartedDto {
+  /** Null when a recompute was already running: the change is queued behind it (`queuedBehind`). */
+  recomputeId: string | null;
+  version: number | null;
+  position: string;
+  /** The price version set, when a price change was applied. */
+  priceSetId: string | null;
+  queuedBehind: string | null;
+  /** Estimate rows the change reprices. */
+  rowsChanged: number;
+}
+
+/** `GET /workspaces/{ws}/export?format=`: csv and json (our columns), focus (FOCUS 1.2 Cost and Usage, CSV). */
+export type UsageExportFormat = 'csv' | 'json' | 'focus';
+export const USAGE_EXPORT_FORMATS: readonly UsageExportFormat[] = ['csv', 'json', 'focus'];

@@ -9,11 +9,11 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { AuditCellDetailDto, AuditMonthDto } from '@act/contracts';
+import type { AuditCellDetailDto, AuditMonthDto, PeriodClosedDto } from '@act/contracts';
 import { CurrentWorkspace, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
 import { AuditQueries, CostCommands } from '@act/server/usage';
 import { AuditCellQuery, MonthQuery } from './dto/queries';
-import { AuditCellDetailResponse, AuditMonthResponse, PeriodClosedResponse, type PeriodClosedDto } from './dto/responses';
+import { AuditCellDetailResponse, AuditMonthResponse, PeriodClosedResponse } from './dto/responses';
 import { requireMonthParam } from './ranges';
 
 @ApiTags('audit')

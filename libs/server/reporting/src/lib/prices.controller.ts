@@ -12,12 +12,12 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import type { PriceHistoryDto, PriceSearchResultDto, PriceVersionDto } from '@act/contracts';
+import type { AppliedPriceChangeDto, PriceHistoryDto, PriceSearchResultDto, PriceVersionDto } from '@act/contracts';
 import { CurrentWorkspace, notFound, WorkspaceAccess, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
 import type { AuthenticatedRequest } from '@act/server/platform';
 import { PriceChanges, PricingQueries } from '@act/server/usage';
 import { PriceChangeBody, PriceSearchQuery, PriceWorkspaceQuery } from './dto/queries';
-import { AppliedPriceChangeResponse, PriceHistoryResponse, PriceSearchResponse, PriceVersionResponse, type AppliedPriceChangeDto } from './dto/responses';
+import { AppliedPriceChangeResponse, PriceHistoryResponse, PriceSearchResponse, PriceVersionResponse } from './dto/responses';
 import { today } from './ranges';
 import { toPriceChange } from './price-change';
 

@@ -14,7 +14,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { CostVersionDetailDto, CostVersionDto, RecomputePreviewDto, RecomputeProgressDto } from '@act/contracts';
+import type { CostVersionDetailDto, CostVersionPageDto, RecomputePreviewDto, RecomputeProgressDto, RecomputeStartedDto } from '@act/contracts';
 import { can } from '@act/domain/identity';
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import { CurrentWorkspace, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
@@ -27,7 +27,6 @@ import {
   RecomputePreviewResponse,
   RecomputeProgressResponse,
   RecomputeStartedResponse,
-  type RecomputeStartedDto,
 } from './dto/responses';
 import { toPriceChange } from './price-change';
 import { requireScope } from './prices.controller';
@@ -137,7 +136,7 @@ export class RecomputesController {
     description: 'Newest first. Every version stays queryable (?version= on the summary, daily series, audit and exports).',
   })
   @ApiOkResponse({ type: CostVersionListResponse })
-  async list(@CurrentWorkspace() ctx: WorkspaceContext): Promise<{ items: CostVersionDto[]; nextCursor: null }> {
+  async list(@CurrentWorkspace() ctx: WorkspaceContext): Promise<CostVersionPageDto> {
     return { items: await this.versions.versions(ctx.workspaceId), nextCursor: null };
   }
 

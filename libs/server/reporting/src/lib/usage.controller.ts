@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuditObservationDto, DailyCostSeriesDto, UsageMonthSummaryDto } from '@act/contracts';
+import type { DailyCostSeriesDto, UsageEventDto, UsageEventsPageDto, UsageMonthSummaryDto } from '@act/contracts';
 import type { SqlDatabase } from '@act/server/database';
 import { CurrentWorkspace, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
 import { SQL_DATABASE } from '@act/server/platform';
 import { AuditQueries, UsageQueries } from '@act/server/usage';
 import { DailySeriesQuery, MonthQuery, UsageEventsQuery } from './dto/queries';
-import { DailyCostSeriesResponse, UsageEventsResponse, UsageMonthSummaryResponse, type UsageEventsPage } from './dto/responses';
+import { DailyCostSeriesResponse, UsageEventsResponse, UsageMonthSummaryResponse } from './dto/responses';
 import { checkRange, MAX_RANGE_DAYS } from './ranges';
 
 @ApiTags('usage')
@@ -56,7 +56,7 @@ export class UsageController {
       "(PriceSet id, effective date, catalogue or override, how the model matched), the cost lines, and the provider's raw numbers.",
   })
   @ApiOkResponse({ type: UsageEventsResponse })
-  async events(@CurrentWorkspace() ctx: WorkspaceContext, @Query() query: UsageEventsQuery): Promise<UsageEventsPage> {
+  async events(@CurrentWorkspace() ctx: WorkspaceContext, @Query() query: UsageEventsQuery): Promise<UsageEventsPageDto> {
     const accounts = query.accountId
       ? [query.accountId]
       : (
@@ -65,7 +65,7 @@ export class UsageController {
             [ctx.workspaceId, query.day],
           )
         ).map((r) => r.account_id);
-    const items: (AuditObservationDto & { accountId: string })[] = [];
+    const items: UsageEventDto[] = [];
     let costVersion: number | null = null;
     for (const accountId of accounts) {
       const cell = await this.audit.cell(ctx.workspaceId, accountId, query.day, { version: query.version });

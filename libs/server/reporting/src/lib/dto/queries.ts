@@ -17,7 +17,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { USAGE_GROUP_BYS, type UsageGroupBy } from '@act/contracts';
+import { USAGE_EXPORT_FORMATS, USAGE_GROUP_BYS, type UsageExportFormat, type UsageGroupBy } from '@act/contracts';
 import { isCalendarDay } from '@act/domain/usage';
 
 /*
@@ -126,8 +126,8 @@ export class AuditCellQuery extends VersionedQuery {
   day!: string;
 }
 
-export const EXPORT_FORMATS = ['csv', 'json', 'focus'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_FORMATS = USAGE_EXPORT_FORMATS;
+export type ExportFormat = UsageExportFormat;
 
 export class ExportQuery extends VersionedQuery {
   @ApiProperty({ enum: EXPORT_FORMATS, description: 'csv and json: our columns; focus: FOCUS 1.2 Cost and Usage columns as CSV.' })

@@ -3,6 +3,7 @@ import {
   COST_STATUSES,
   USAGE_GROUP_BYS,
   type AdjustmentLineDto,
+  type AppliedPriceChangeDto,
   type AuditBilledLineDto,
   type AuditCellDetailDto,
   type AuditCellDto,
@@ -15,9 +16,11 @@ import {
   type CostStatus,
   type CostVersionDetailDto,
   type CostVersionDto,
+  type CostVersionPageDto,
   type DailyCostPointDto,
   type DailyCostSeriesDto,
   type PeriodCloseDto,
+  type PeriodClosedDto,
   type PriceEntryDto,
   type PriceHistoryDto,
   type PriceScopeDto,
@@ -27,8 +30,11 @@ import {
   type PriceVersionDto,
   type RecomputePreviewDto,
   type RecomputeProgressDto,
+  type RecomputeStartedDto,
   type RecomputeState,
   type UsageGroupBy,
+  type UsageEventDto,
+  type UsageEventsPageDto,
   type UsageMonthSummaryDto,
 } from '@act/contracts';
 import { PriceSheetBody } from './queries';
@@ -226,22 +232,11 @@ export class AuditCellDetailResponse implements AuditCellDetailDto {
   @ApiProperty({ type: [AuditBilledLineResponse] }) billed!: AuditBilledLineResponse[];
 }
 
-/** `GET …/usage/events`: the current observations behind a cell, as a list. */
-export interface UsageEventsPage {
-  workspaceId: string;
-  day: string;
-  accountId: string | null;
-  requestType: string | null;
-  costVersion: number;
-  items: (AuditObservationDto & { accountId: string })[];
-  nextCursor: null;
-}
-
-export class UsageEventResponse extends AuditObservationResponse {
+export class UsageEventResponse extends AuditObservationResponse implements UsageEventDto {
   @ApiProperty() accountId!: string;
 }
 
-export class UsageEventsResponse implements UsageEventsPage {
+export class UsageEventsResponse implements UsageEventsPageDto {
   @ApiProperty() workspaceId!: string;
   @ApiProperty() day!: string;
   @ApiProperty({ type: String, nullable: true }) accountId!: string | null;
@@ -294,7 +289,7 @@ export class CostVersionDetailResponse extends CostVersionResponse implements Co
   @ApiProperty({ type: [CostDeltaRowResponse], description: 'The difference per month, account, provider and model.' }) deltas!: CostDeltaRowResponse[];
 }
 
-export class CostVersionListResponse {
+export class CostVersionListResponse implements CostVersionPageDto {
   @ApiProperty({ type: [CostVersionResponse], description: 'Newest first; version 1 (estimates as usage arrived) always exists.' }) items!: CostVersionResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: null;
 }
@@ -339,15 +334,6 @@ export class StartedRecomputeResponse {
   @ApiProperty({ description: 'The cost version it computes.' }) version!: number;
 }
 
-/** What applying a price change did. */
-export interface AppliedPriceChangeDto {
-  priceSetId: string;
-  position: string;
-  recompute: { recomputeId: string; version: number } | null;
-  queuedBehind: string | null;
-  rowsChanged: number;
-}
-
 export class AppliedPriceChangeResponse implements AppliedPriceChangeDto {
   @ApiProperty({ description: 'The new price version (PriceSet id).' }) priceSetId!: string;
   @ApiProperty({ example: '1234', description: 'Event-store position: pass it as ?waitFor= on reads.' }) position!: string;
@@ -357,16 +343,6 @@ export class AppliedPriceChangeResponse implements AppliedPriceChangeDto {
   @ApiProperty({ description: 'Estimate rows the change reprices.' }) rowsChanged!: number;
 }
 
-/** `POST …/recomputes?dryRun=false`: 202 with the recompute to follow. */
-export interface RecomputeStartedDto {
-  recomputeId: string | null;
-  version: number | null;
-  position: string;
-  priceSetId: string | null;
-  queuedBehind: string | null;
-  rowsChanged: number;
-}
-
 export class RecomputeStartedResponse implements RecomputeStartedDto {
   @ApiProperty({ type: String, nullable: true, description: 'Follow it at GET …/recomputes/{recomputeId}; null when queued behind a running one.' }) recomputeId!: string | null;
   @ApiProperty({ type: Number, nullable: true }) version!: number | null;
@@ -374,13 +350,6 @@ export class RecomputeStartedResponse implements RecomputeStartedDto {
   @ApiProperty({ type: String, nullable: true, description: 'The price version set, when a price change was applied.' }) priceSetId!: string | null;
   @ApiProperty({ type: String, nullable: true }) queuedBehind!: string | null;
   @ApiProperty() rowsChanged!: number;
-}
-
-export interface PeriodClosedDto {
-  month: string;
-  position: string;
-  /** False when the month was already closed (closing again changes nothing). */
-  closedNow: boolean;
 }
 
 export class PeriodClosedResponse implements PeriodClosedDto {
