@@ -380,7 +380,9 @@ for (const { engine, skipReason } of testEngines()) {
       const again = await seedCatalogue(t.app.get<EventStore>(EVENT_STORE), { today: TODAY });
       expect(again).toMatchObject({ imported: false, appended: 0 });
       expect(again.durationMs).toBeLessThan(500);
-      report(`[${engine}] catalogue seeding at start-up: ${seeded?.appended} PriceSets in ${seeded?.durationMs} ms; again: ${again.durationMs} ms`);
+      const catchUp = t.app.get(LedgerLifecycle).seedCatchUpMs;
+      expect(catchUp).not.toBeNull();
+      report(`[${engine}] catalogue seeding at start-up: ${seeded?.appended} PriceSets in ${seeded?.durationMs} ms, read models caught up in ${catchUp} ms; again: ${again.durationMs} ms`);
       expect(await t.app.get(LedgerLifecycle).rebuilding()).toBe(false);
     });
 
