@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { openTestDatabase, testEngines, TestDatabase } from '@act/server/database/testing';
 import { EVENT_STORE, EventStore } from '@act/server/event-store';
-import { loadConfig } from '@act/server/platform';
+import { loadConfig, PROJECTION_RUNNER } from '@act/server/platform';
+import type { ProjectionRunner } from '@act/server/projections';
 import { createApp } from './create-app';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -69,6 +70,9 @@ for (const { engine, skipReason } of testEngines()) {
 
     it('waits for read models with ?waitFor and refuses a malformed position', async () => {
       const store = app.get<EventStore>(EVENT_STORE);
+      // At start the projections work through the seeded price catalogue; this test is about a
+      // single new event, so begin once they have caught up.
+      expect(await app.get<ProjectionRunner>(PROJECTION_RUNNER).waitForPosition(await store.headPosition(), 60_000)).toBe(true);
       const { position } = await store.appendToStream(`it-${randomUUID()}`, [{ id: randomUUID(), type: 'ApiTested', data: {} }]);
       const response = await get(`/api/v1/admin/event-types?waitFor=${position}`, admin);
       expect(response.status).toBe(200);

@@ -834,14 +834,15 @@ for (const { engine, skipReason } of testEngines()) {
           try {
             return await call();
           } catch (error) {
-            if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+            if (attempt >= 5 || !(error instanceof TypeError)) throw error;
           }
         }
       };
       const before = (await alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${await head()}`)).body;
       const rebuild = await again(() => alice.post('/admin/projections/usage_ledger/rebuild'));
       expect(rebuild.status).toBeLessThan(300);
-      const deadline = Date.now() + 60_000;
+      // Generous: on a loaded 2-core machine the embedded rebuild of the seeded catalogue takes a while.
+      const deadline = Date.now() + 100_000;
       for (;;) {
         const status = (await again(() => alice.get('/admin/projections'))).body;
         const ledger = status.items.find((p: { name: string }) => p.name === 'usage_ledger');
@@ -849,10 +850,10 @@ for (const { engine, skipReason } of testEngines()) {
         if (Date.now() > deadline) throw new Error('rebuild did not finish');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const after = (await alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${await head()}`)).body;
+      const after = (await again(() => alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${await head()}`))).body;
       expect(after).toEqual(before);
       const v1 = (await alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&version=1`)).body;
       eq(v1.estimated, prevEstimated);
-    }, 120_000);
+    }, 180_000);
   });
 }

@@ -83,8 +83,9 @@ export class CostVersionQueries {
 
   /** A recompute's progress, or null when the workspace has no such recompute. */
   async progress(workspaceId: string, recomputeId: string): Promise<RecomputeProgressDto | null> {
-    const [run] = await this.sql.query<VersionRow & { workspace_id: string }>(
-      `select workspace_id, version, recompute_id, status, requested_by, requested_at, rows_changed
+    const [run] = await this.sql.query<VersionRow & { workspace_id: string; activated: string | null }>(
+      `select workspace_id, version, recompute_id, status, requested_by, requested_at, rows_changed,
+              activated_at as activated
          from cost_versions where workspace_id = $1 and recompute_id = $2`,
       [workspaceId, recomputeId],
     );
@@ -118,7 +119,8 @@ export class CostVersionQueries {
       rowsChanged: progress?.rows_changed ?? run.rows_changed ?? 0,
       requestedBy: run.requested_by,
       requestedAt: run.requested_at,
-      finishedAt: progress?.finished_at ?? null,
+      // The version can be active a moment before the worker marks its progress row finished.
+      finishedAt: progress?.finished_at ?? (done ? run.activated : null),
       lastError: progress?.last_error ?? null,
     };
   }
