@@ -1,9 +1,10 @@
 import { HttpClient, HttpParams, HttpResponse } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
+import type { UsageExportFormat } from '@act/contracts';
 import { Observable, map } from 'rxjs';
 import { workspaceUrl } from '../http/api';
 
-export type ExportFormat = 'csv' | 'json' | 'focus';
+export type ExportFormat = UsageExportFormat;
 
 export interface ExportFile {
   blob: Blob;

@@ -1,12 +1,14 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
+  AppliedPriceChangeDto,
   CostVersionDetailDto,
-  CostVersionDto,
+  CostVersionPageDto,
   PriceHistoryDto,
   PriceSearchResultDto,
   RecomputePreviewDto,
   RecomputeProgressDto,
+  RecomputeStartedDto,
   SetPriceRequestDto,
 } from '@act/contracts';
 import { Observable } from 'rxjs';
@@ -20,30 +22,6 @@ export interface PriceSearch {
   cursor?: string | null;
 }
 
-/** What setting an override answers: the new price version and the recompute it started, if any. */
-export interface AppliedPriceChangeDto {
-  priceSetId: string;
-  position: string;
-  recompute: { recomputeId: string; version: number } | null;
-  /** Another recompute was running: this change follows it automatically. */
-  queuedBehind: string | null;
-  rowsChanged: number;
-}
-
-/** `POST …/recomputes?dryRun=false`: the price set and the recompute to follow (null when nothing changes or queued). */
-export interface RecomputeStartedDto {
-  recomputeId: string | null;
-  version: number | null;
-  position: string;
-  priceSetId: string | null;
-  queuedBehind: string | null;
-  rowsChanged: number;
-}
-
-export interface CostVersionListDto {
-  items: CostVersionDto[];
-  nextCursor?: string | null;
-}
 
 /** Catalogue search, price history, workspace overrides, recompute preview/apply/progress, cost versions. */
 @Injectable({ providedIn: 'root' })
@@ -93,8 +71,8 @@ export class PricesApi {
     return this.http.get<RecomputeProgressDto>(workspaceUrl(workspaceId, 'recomputes', recomputeId));
   }
 
-  costVersions(workspaceId: string): Observable<CostVersionListDto> {
-    return this.http.get<CostVersionListDto>(workspaceUrl(workspaceId, 'cost-versions'));
+  costVersions(workspaceId: string): Observable<CostVersionPageDto> {
+    return this.http.get<CostVersionPageDto>(workspaceUrl(workspaceId, 'cost-versions'));
   }
 
   costVersion(workspaceId: string, version: number): Observable<CostVersionDetailDto> {

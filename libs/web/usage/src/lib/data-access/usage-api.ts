@@ -3,8 +3,9 @@ import { Injectable, inject } from '@angular/core';
 import type {
   AuditCellDetailDto,
   AuditMonthDto,
-  AuditObservationDto,
   DailyCostSeriesDto,
+  PeriodClosedDto,
+  UsageEventsPageDto,
   UsageGroupBy,
   UsageMonthSummaryDto,
 } from '@act/contracts';
@@ -23,23 +24,6 @@ export interface EventsQuery {
   requestType?: string | null;
 }
 
-/** `GET …/usage/events`: the observations behind one day (optionally one account and requestType). */
-export interface UsageEventsDto {
-  workspaceId: string;
-  day: string;
-  accountId: string | null;
-  requestType: string | null;
-  costVersion: number;
-  items: (AuditObservationDto & { accountId: string })[];
-  nextCursor: null;
-}
-
-/** What closing a month answers (`closedNow` false: it was closed already). */
-export interface PeriodClosedDto {
-  month: string;
-  position: string;
-  closedNow: boolean;
-}
 
 function params(values: Record<string, string | number | null | undefined>): HttpParams {
   let result = new HttpParams();
@@ -66,8 +50,8 @@ export class UsageApi {
     });
   }
 
-  events(workspaceId: string, query: EventsQuery): Observable<UsageEventsDto> {
-    return this.http.get<UsageEventsDto>(workspaceUrl(workspaceId, 'usage', 'events'), {
+  events(workspaceId: string, query: EventsQuery): Observable<UsageEventsPageDto> {
+    return this.http.get<UsageEventsPageDto>(workspaceUrl(workspaceId, 'usage', 'events'), {
       params: params({ day: query.day, accountId: query.accountId, requestType: query.requestType }),
     });
   }
