@@ -200,10 +200,11 @@ async function priceChange(ws) {
       provider: 'openai',
       model: 'gpt-4o-mini',
       effectiveFrom: day(-45),
-      prices: { inputUncached: '0.00000018', output: '0.00000072' },
+      prices: { input: '0.00000018', output: '0.00000072' },
     });
-    log('set a negotiated price for gpt-4o-mini from 45 days ago (recompute into a new cost version)');
+    log('set a negotiated price for gpt-4o-mini from 45 days ago (recomputed into a new cost version)');
   } catch (error) {
+    if (CHECK) throw error;
     log(`price override skipped: ${error.message}`);
   }
 }

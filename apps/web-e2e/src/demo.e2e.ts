@@ -23,6 +23,7 @@ describe('npm run demo', () => {
     expect(output).toMatch(/openai: 90\/90 days synced/);
     expect(output).toMatch(/anthropic: 90\/90 days synced/);
     expect(output).toMatch(/openrouter: 90\/90 days synced/);
+    expect(output).toContain('set a negotiated price for gpt-4o-mini');
     expect(output).toContain('check passed: 6 accounts');
   }, 240_000);
 });
