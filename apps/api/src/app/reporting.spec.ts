@@ -623,7 +623,7 @@ for (const { engine, skipReason } of testEngines()) {
         progress = (await alice.get(`/workspaces/${ws}/recomputes/${applied.recomputeId}`)).body;
         states.add(progress.state);
       }
-      expect(progress).toMatchObject({ recomputeId: applied.recomputeId, workspaceId: ws, version: 2, rowsChanged: 2, requestedBy: aliceId, lastError: null });
+      expect(progress).toMatchObject({ recomputeId: applied.recomputeId, workspaceId: ws, version: 2, rowsChanged: 2, requestedBy: aliceId, lastError: null, finishedAt: expect.any(String) });
       expect(progress.rowsDone).toBe(progress.rowsTotal);
       expect([...states].every((s) => ['queued', 'running', 'staged', 'done'].includes(s))).toBe(true);
       expect(problem(await alice.get(`/workspaces/${ws}/recomputes/nope`), 404).detail).toMatch(/no recompute/);
@@ -850,7 +850,8 @@ for (const { engine, skipReason } of testEngines()) {
         if (Date.now() > deadline) throw new Error('rebuild did not finish');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const after = (await again(() => alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${await head()}`))).body;
+      const caughtUp = await again(() => head());
+      const after = (await again(() => alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&waitFor=${caughtUp}`))).body;
       expect(after).toEqual(before);
       const v1 = (await alice.get(`/workspaces/${ws}/usage/summary?month=${PREV}&version=1`)).body;
       eq(v1.estimated, prevEstimated);
