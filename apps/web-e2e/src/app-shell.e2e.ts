@@ -80,8 +80,8 @@ describe('app shell', () => {
     await page.reload();
     await expectHealthyStatusPage(page);
 
-    await page.goto('/budgets');
-    await page.getByTestId('coming-soon-title').filter({ hasText: 'Budgets & alerts' }).waitFor();
+    await page.goto('/settings');
+    await page.getByTestId('coming-soon-title').filter({ hasText: 'Settings' }).waitFor();
   });
 });
 

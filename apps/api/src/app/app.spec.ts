@@ -83,9 +83,22 @@ for (const { engine, skipReason } of testEngines()) {
       expect(bad.status).toBe(400);
       expect(bad.headers.get('content-type')).toContain('application/problem+json');
 
+      // A position no write has produced yet: refused at once, not waited for.
       const future = await get(`/api/v1/health?waitFor=${position + 1000n}`);
-      expect(future.status).toBe(503);
-      expect(future.headers.get('retry-after')).toBe('1');
+      expect(future.status).toBe(400);
+      expect((await future.json()).detail).toMatch(/beyond the newest event/);
+
+      // A real position the read models do not reach within WAIT_FOR_TIMEOUT_MS: 503 with Retry-After.
+      const runner = app.get<ProjectionRunner>(PROJECTION_RUNNER);
+      await runner.stop();
+      try {
+        const unapplied = await store.appendToStream(`it-${randomUUID()}`, [{ id: randomUUID(), type: 'ApiTested', data: {} }]);
+        const late = await get(`/api/v1/health?waitFor=${unapplied.position}`);
+        expect(late.status).toBe(503);
+        expect(late.headers.get('retry-after')).toBe('1');
+      } finally {
+        runner.start();
+      }
     });
 
     it('exposes Prometheus metrics at /metrics, including projection lag', async () => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createReadStream, createWriteStream, existsSync, renameSync } from 'node:fs';
 import { openDatabase } from '@act/server/database';
-import { restoreBackup, writeBackup } from '@act/server/backup';
+import { KURRENTDB_BACKUP_MESSAGE, restoreBackup, writeBackup } from '@act/server/backup';
 import type { AppConfig } from '@act/server/platform';
 
 /**
@@ -13,6 +13,10 @@ export async function backupCommand(config: AppConfig, file: string | undefined)
   const logger = new Logger('backup');
   if (!file) {
     logger.error('Name the file to write: npm run backup -- ./backups/costs.ndjson.gz');
+    return 2;
+  }
+  if (config.EVENT_STORE !== 'postgres') {
+    logger.error(KURRENTDB_BACKUP_MESSAGE);
     return 2;
   }
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
@@ -33,6 +37,10 @@ export async function restoreCommand(config: AppConfig, file: string | undefined
   const logger = new Logger('restore');
   if (!file || !existsSync(file)) {
     logger.error(file ? `No such file: ${file}` : 'Name the backup to restore: npm run restore -- ./backups/costs.ndjson.gz');
+    return 2;
+  }
+  if (config.EVENT_STORE !== 'postgres') {
+    logger.error(KURRENTDB_BACKUP_MESSAGE);
     return 2;
   }
   const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -127,6 +127,21 @@ for (const { engine, skipReason } of testEngines()) {
       const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' });
       expect(await restoreCommand(config, garbage)).toBe(1);
       expect(await restoreCommand(config, join(workDir, 'missing.gz'))).toBe(2);
+    });
+
+    it('says what to use instead when the event store is KurrentDB, touching no database', async () => {
+      const config = loadConfig({
+        DATA_DIR: join(workDir, `never-created-${Date.now()}`),
+        LOG_LEVEL: 'error',
+        EVENT_STORE: 'kurrentdb',
+        EVENTSTORE_CONNECTION_STRING: 'kurrentdb://127.0.0.1:2113?tls=false',
+      });
+      expect(await backupCommand(config, join(workDir, 'kurrent.ndjson.gz'))).toBe(2);
+      const someFile = join(workDir, 'some.ndjson.gz');
+      writeFileSync(someFile, 'x');
+      expect(await restoreCommand(config, someFile)).toBe(2);
+      expect(existsSync(config.DATA_DIR)).toBe(false);
+      expect(existsSync(join(workDir, 'kurrent.ndjson.gz'))).toBe(false);
     });
   });
 }

@@ -8,6 +8,7 @@ import { EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { PROJECTION_RUNNER, SQL_DATABASE } from '@act/server/platform';
 import type { ProjectionRunner } from '@act/server/projections';
 import { seedCatalogue } from '@act/server/usage';
+import { LedgerLifecycle } from '@act/server/reporting';
 import { AlertEvaluator } from '@act/server/budgets';
 import { startProviderTestServer, TEST_KEYS, type ProviderTestServer } from '@act/server/connectors/testing';
 import { ApiClient } from '../testing/http-client';
@@ -475,6 +476,35 @@ for (const { engine, skipReason } of testEngines()) {
       expect(after.skipped).toBeNull();
       expect(after.raised).toBe(1);
       expect((await alerts('&kind=budget-threshold&status=open')).map((a) => a.subject.key)).toEqual([tight.body.budget.id]);
+    });
+
+    it('raises nothing for a workspace while its recompute runs, and catches up once the new cost version is active', async () => {
+      const tight = await owner.post(`/workspaces/${ws}/budgets`, { scope: { kind: 'account', key: sideAccount }, amount: '0.01', thresholds: [50] });
+      expect(tight.status).toBe(201);
+      await owner.get(`/workspaces/${ws}/budgets?waitFor=${tight.body.position}`);
+      const budgetAlerts = async () => (await alerts('&kind=budget-threshold')).filter((a) => a.subject.key === tight.body.budget.id);
+      // Held still, so the recompute stays running while the evaluator looks.
+      const recomputes = t.app.get(LedgerLifecycle);
+      await recomputes.stop();
+      let recomputeId: string;
+      try {
+        const change = { provider: 'openai', model: 'gpt-4o-mini', prices: { input: '0.000001', output: '0.000002' }, effectiveFrom: day(-60) };
+        const started = await owner.call('POST', `/workspaces/${ws}/recomputes?dryRun=false`, change);
+        expect(started.status).toBe(202);
+        expect(started.body.rowsChanged).toBeGreaterThan(0);
+        recomputeId = started.body.recomputeId as string;
+        const progress = (await owner.get(`/workspaces/${ws}/recomputes/${recomputeId}?waitFor=${started.body.position}`)).body;
+        expect(progress.finishedAt).toBeNull();
+        expect(await evaluate()).toMatchObject({ skipped: 'recompute', raised: 0, resolved: 0 });
+        expect(await budgetAlerts()).toEqual([]);
+      } finally {
+        recomputes.start();
+      }
+      await until('the recompute to finish', async () => (await owner.get(`/workspaces/${ws}/recomputes/${recomputeId}`)).body.finishedAt, 30_000);
+      const after = await evaluate();
+      expect(after.skipped).toBeNull();
+      expect(after.raised).toBeGreaterThanOrEqual(1);
+      expect((await budgetAlerts()).map((a) => a.status)).toEqual(['open']);
     });
 
     it('never shows a webhook URL or signing secret in a response, an event or a read model', async () => {

@@ -552,6 +552,47 @@ for (const { engine, skipReason } of testEngines()) {
         ]);
       });
 
+      it("reads the OpenAI usage page's exports into an OpenAI account: all or nothing, and once", async () => {
+        const openai = await connect(wsA, alice, 'openai', 'openai export');
+        const unix = (d: string) => Date.parse(`${d}T00:00:00Z`) / 1000;
+        const bucket = (d: string) => `${unix(d)},${unix(d) + 86_400},${d}T00:00:00+00:00,${day(-3)}T00:00:00+00:00`;
+        const usage = [
+          'start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens,input_uncached_tokens',
+          `${bucket(day(-4))},proj_A,10.0,user-1,key_1,gpt-4o-mini-2024-07-18,FALSE,default,59200.0,10646.0,5760.0,53440.0`,
+          `${bucket(day(-4))},proj_A,2.0,user-2,key_2,gpt-4o-mini-2024-07-18,FALSE,default,1000.0,100.0,0.0,1000.0`,
+          `${bucket(day(-4))},proj_A,1.0,user-1,key_1,gpt-4o-mini-2024-07-18,TRUE,default,500.0,50.0,0.0,500.0`,
+        ].join('\n');
+        const bad = `${usage}\n${bucket(day(-4))},proj_A,1.5,,,gpt-4o-mini-2024-07-18,FALSE,default,1,1,0,1\n`;
+        const refused = await post(bad, `?accountId=${openai}`);
+        expect(refused.status).toBe(422);
+        expect(refused.type).toContain('application/problem+json');
+        expect(refused.body.errors).toEqual([{ path: 'line 5.num_model_requests', message: expect.stringContaining('whole number') }]);
+        expect(await ledgerEvents(wsA, openai)).toEqual([]);
+
+        const imported = await post(usage, `?accountId=${openai}`);
+        expect(imported.body).toMatchObject({ applied: true, format: 'openai-usage', rows: { read: 3, valid: 3 }, observations: { created: 2 } });
+        const rows = [...latestUsage(await ledgerEvents(wsA, openai)).values()].map((e) => e.data).sort((a, b) => a.requestType.localeCompare(b.requestType));
+        expect(rows.map((r) => [r.requestType, r.source, r.tokens.inputUncached, r.tokens.inputCachedRead, r.tokens.output, r.units.requests])).toEqual([
+          ['openai|gpt-4o-mini-2024-07-18|chat/completions|project=proj_A', 'import', 54440, 5760, 10746, 12],
+          ['openai|gpt-4o-mini-2024-07-18|chat/completions|tier=batch|project=proj_A', 'import', 500, 0, 50, 1],
+        ]);
+        expect(JSON.stringify(rows)).not.toContain('user-1');
+        expect((await post(usage, `?accountId=${openai}`)).body.observations).toEqual({ created: 0, changed: 0, unchanged: 2 });
+
+        const costs = [
+          'start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,line_item,project_id,organization_id,organization_name',
+          `${bucket(day(-4))},0.25,usd,"gpt-4o-mini-2024-07-18, input",proj_A,org-1,Personal`,
+          `${bucket(day(-4))},0.0000125,usd,"gpt-4o-mini-2024-07-18, output",proj_A,org-1,Personal`,
+        ].join('\n');
+        expect((await post(costs, `?accountId=${openai}`)).body).toMatchObject({ applied: true, format: 'openai-costs', observations: { created: 2 } });
+        expect([...latestCosts(await ledgerEvents(wsA, openai)).values()].map((e) => [e.data.lineItem, e.data.amount]).sort()).toEqual([
+          ['openai|gpt-4o-mini-2024-07-18, input|project=proj_A', '0.25'],
+          ['openai|gpt-4o-mini-2024-07-18, output|project=proj_A', '0.0000125'],
+        ]);
+        // An export of one provider is not imported into another provider's account.
+        expect((await post(usage, `?accountId=${account}&dryRun=true`)).body.problems[0].message).toMatch(/is a groq account/);
+      });
+
       it('completes an import interrupted between storing and recording it', async () => {
         const csv = `date,account_id,model,input_tokens,output_tokens\n${day(-7)},${account},llama-3.1-8b-instant,100,10\n`;
         const failed = await whileRecording(

@@ -32,7 +32,12 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-export async function startServer(): Promise<RunningServer> {
+export interface StartServerOptions {
+  /** Extra settings for this server only (e.g. WEBHOOK_ALLOW_PRIVATE_NETWORKS for local receivers). */
+  env?: Record<string, string>;
+}
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   for (const [file, what] of [
     [apiMain, 'api'],
     [path.join(webDist, 'index.html'), 'web'],
@@ -67,6 +72,7 @@ export async function startServer(): Promise<RunningServer> {
       AUTH_RATE_LIMIT_PER_MINUTE: '10000',
       // No scheduled provider sync against the test servers while pages are clicked through.
       SYNC_SCHEDULER: 'false',
+      ...options.env,
     },
     stdio: ['ignore', logFd, logFd],
   });

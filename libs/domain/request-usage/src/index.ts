@@ -9,8 +9,11 @@
  *   validated and normalized (UTC day, service tier, long-context tier).
  * - `sumRequests`: the reference day total of a set of requests.
  * - `acceptedFormats`: which usage formats an account of a provider may send.
+ * - `coverageGap`, `isOfficialSource`, `supersededRequestLog`: official usage outranks request logs per
+ *   account-day; the difference is the coverage gap.
  */
 export * from './lib/reader';
 export * from './lib/normalize';
 export * from './lib/record';
 export * from './lib/totals';
+export * from './lib/coverage';

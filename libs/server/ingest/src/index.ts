@@ -7,7 +7,10 @@
  * - Manual entries (`/workspaces/{ws}/manual-entries`): observations with source `manual`;
  *   edits and deletions (tombstones of zero) are newer observations of the same key.
  * - CSV import (`/workspaces/{ws}/imports?dryRun=`): our template, Azure Cost Management and AWS
- *   Cost Explorer exports; dry-run report, all-or-nothing per file, idempotent.
+ *   Cost Explorer exports, the OpenAI usage page's exports; dry-run report, all-or-nothing per
+ *   file, idempotent.
+ * - Coverage gap (`/workspaces/{ws}/coverage`): official usage vs request logs per account-day;
+ *   on a day the usage API reported, request logs do not count in the totals.
  */
 export * from './lib/ingest.module';
 export * from './lib/schema';
@@ -19,3 +22,5 @@ export * from './lib/manual-entries.service';
 export * from './lib/imports.service';
 export * from './lib/ledger-reader';
 export * from './lib/dto';
+export * from './lib/coverage.dto';
+export * from './lib/coverage-queries';

@@ -6,3 +6,4 @@
 export * from './lib/projection';
 export * from './lib/projection-runner';
 export * from './lib/event-type-stats.projection';
+export * from './lib/job-lease';

@@ -19,6 +19,7 @@ export * from './lib/price-changes';
 export * from './lib/recompute-worker';
 export { RECOMPUTE_STAGING_SCHEMA, migrateRecomputeStaging } from './lib/recompute-staging';
 export * from './lib/usage-queries';
+export { loadPriceCatalogue } from './lib/price-catalogue-cache';
 export * from './lib/audit-queries';
 export * from './lib/pricing-queries';
 export * from './lib/cost-version-queries';

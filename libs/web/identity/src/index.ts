@@ -36,3 +36,10 @@ export { SecurityLogApi } from './lib/security-log/security-log-api';
 export { IDENTITY_PAGES, loadToolbarActions } from './lib/identity-pages';
 export { IDENTITY_INTERCEPTORS, provideIdentity } from './lib/provide-identity';
 export { API_BASE } from './lib/http/api';
+// Shared helpers for the other page libraries (budgets, usage): the same error wording
+// everywhere (plain functions), and the confirm dialog, secret field and status chip as a lazy
+// module (components exported here would land in the initial bundle with their Material modules).
+export { applyProblem, describeError, problemOf } from './lib/http/problem';
+export const IDENTITY_UI = () => import('./lib/ui/shared-ui');
+export type { ConfirmDialogData } from './lib/ui/confirm-dialog';
+export type { ChipTone } from './lib/ui/status-chip';

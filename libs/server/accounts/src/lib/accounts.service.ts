@@ -14,6 +14,7 @@ import type { WorkspaceContext } from '@act/server/identity';
 import type { CredentialVault } from '@act/server/secrets';
 import type { AccountDto, AccountWriteResponse, ConnectionTestDto, ConnectionTestResponse, ProviderId } from '@act/contracts';
 import type { ConnectAccountBody, UpdateAccountBody } from './dto';
+import { isId } from './ids';
 import { CONNECTION_TESTER, CREDENTIAL_VAULT } from './tokens';
 
 export type ConnectionTester = (input: { provider: ProviderId; credential: string | null; baseUrl: string | null }) => Promise<ConnectionTestDto>;
@@ -95,6 +96,8 @@ export class AccountsService {
 
   /** The account's state, if it belongs to the caller's workspace; otherwise 404, whoever owns it. */
   async load(ctx: Pick<WorkspaceContext, 'workspaceId'>, accountId: string): Promise<AccountState> {
+    // Ids are UUIDs; anything else (a NUL byte, say, which PostgreSQL refuses in text) names no account.
+    if (!isId(accountId)) throw new NotFoundException('No such account in this workspace.');
     const { state } = await this.accounts.load(accountStreamId(accountId));
     if (!state.accountId || state.workspaceId !== ctx.workspaceId) throw new NotFoundException('No such account in this workspace.');
     return state;

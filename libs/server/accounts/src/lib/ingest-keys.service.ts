@@ -6,6 +6,7 @@ import type { WorkspaceContext } from '@act/server/identity';
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import type { CreatedIngestKeyDto } from '@act/contracts';
 import { AccountsService } from './accounts.service';
+import { isId } from './ids';
 
 const PREFIX = 'act_ik_';
 const KEY = /^act_ik_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/;
@@ -48,6 +49,7 @@ export class IngestKeysService {
   }
 
   async revoke(ctx: WorkspaceContext, keyId: string): Promise<{ position: string }> {
+    if (!isId(keyId)) throw new DomainRuleViolation('ingest-key.not-found', 'No such ingest key in this workspace.', 'not-found');
     const { state } = await this.keys.load(ingestKeyStreamId(keyId));
     if (!state.keyId || state.workspaceId !== ctx.workspaceId) throw new DomainRuleViolation('ingest-key.not-found', 'No such ingest key in this workspace.', 'not-found');
     const result = await this.keys.execute(ingestKeyStreamId(keyId), { type: 'RevokeIngestKey', data: {}, metadata: { now: new Date(), actorId: ctx.userId } });

@@ -6,6 +6,15 @@ import { PostgresEventStore } from '@act/server/event-store';
 
 export const BACKUP_FORMAT = 'ai-cost-tracker-backup';
 export const BACKUP_VERSION = 1;
+
+/**
+ * Backups read and write the PostgreSQL event store's tables (and keep its global positions);
+ * a KurrentDB log cannot be restored with its positions, so it is backed up with KurrentDB's
+ * own tools instead.
+ */
+export const KURRENTDB_BACKUP_MESSAGE =
+  'Backup and restore cover the PostgreSQL event store only. With EVENT_STORE=kurrentdb, back up KurrentDB with its own ' +
+  'backup tools and the PostgreSQL database (read models, credential vault) with pg_dump; see docs/scaling.md.';
 const PAGE = 5_000;
 
 /**

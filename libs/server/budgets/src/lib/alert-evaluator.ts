@@ -16,8 +16,8 @@ import {
 } from '@act/domain/budgets';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
-import { APP_CONFIG, PROJECTION_RUNNER, SQL_DATABASE, type AppConfig } from '@act/server/platform';
-import type { ProjectionRunner } from '@act/server/projections';
+import { APP_CONFIG, jobLeaseOptions, PROJECTION_RUNNER, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import { JobLease, migrateJobLeases, type ProjectionRunner } from '@act/server/projections';
 import { AlertsService } from './alerts.service';
 import { Anomalies } from './anomalies';
 import { BudgetsService } from './budgets.service';
@@ -60,6 +60,12 @@ interface SyncRunRow {
  * It never acts on figures that are about to change: not while any projection is being rebuilt
  * (the views then show an old version), not for a workspace with a recompute running (its
  * estimates are being replaced), and not before every read model has caught up with the log.
+ *
+ * Several api processes: the periodic evaluation runs only in the process holding the
+ * `alert-evaluator` lease (ttl 15 s, renewed every 5 s; another process takes over within about
+ * 15 s of the holder's death). Were two to evaluate at once nothing would be raised twice (the
+ * alert's stream and event ids are deterministic): the lease saves the duplicated reads.
+ * On-demand evaluations run in the process that was asked.
  */
 @Injectable()
 export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
@@ -69,6 +75,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly series: LedgerSeries;
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly lease: JobLease;
 
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
@@ -81,21 +88,31 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     this.forecasts = new Forecasts(db);
     this.anomalies = new Anomalies(db);
     this.series = new LedgerSeries(db);
+    this.lease = new JobLease(db, 'alert-evaluator', jobLeaseOptions(config));
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const seconds = this.config.ALERT_EVALUATION_SECONDS;
     if (seconds <= 0) return;
+    await migrateJobLeases(this.db);
+    this.lease.start();
     this.timer = setInterval(() => {
+      if (!this.lease.held) return;
       this.evaluateAll().catch((error: Error) => this.logger.error(`Alert evaluation failed: ${error.stack ?? error}`));
     }, seconds * 1000);
     this.timer.unref();
+  }
+
+  /** Whether this process runs the periodic evaluation now. */
+  get leading(): boolean {
+    return this.lease.held;
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.queue.catch(() => undefined);
+    await this.lease.stop();
   }
 
   /** Every workspace, one after the other. Evaluations never overlap in one process. */

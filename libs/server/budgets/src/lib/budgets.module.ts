@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, OnApplicationBootstrap, OnModuleDestroy } f
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { MAILER, type Mailer } from '@act/server/identity';
-import { APP_CONFIG, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import { APP_CONFIG, jobLeaseOptions, SQL_DATABASE, type AppConfig } from '@act/server/platform';
 import type { Projection } from '@act/server/projections';
 import { CREDENTIAL_VAULT } from '@act/server/accounts';
 import type { CredentialVault } from '@act/server/secrets';
@@ -53,6 +53,7 @@ export class NotificationLoop implements OnApplicationBootstrap, OnModuleDestroy
           timeoutMs: config.NOTIFY_TIMEOUT_MS,
           ratePerMinute: config.NOTIFY_CHANNEL_RATE_PER_MINUTE,
           pollMs: config.NOTIFY_POLL_INTERVAL_MS,
+          lease: jobLeaseOptions(config),
           ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
         });
       },

@@ -195,6 +195,49 @@ describeOnEachEngine('notification outbox', (database) => {
     const waiting = await db().query<{ status: string; late: boolean }>(`select status, next_attempt_at > now() + interval '30 seconds' as late from notification_deliveries where status = 'pending'`);
     expect(waiting).toEqual([{ status: 'pending', late: true }]);
   });
+
+  it('three processes routing and dispatching at once create and send each delivery exactly once (claims, no lease)', async () => {
+    await addChannel(`${base}/hook`);
+    await addChannel(`${base}/hook-2`);
+    const months = ['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06'];
+    for (const month of months) await raise(month);
+    await drain();
+    const processes = [outbox({ lease: false }), outbox({ lease: false }), outbox({ lease: false })];
+    // Routing races on one checkpoint row: the batch is routed by one of them.
+    const routed = await Promise.all(processes.map((o) => o.route()));
+    expect(routed.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(await deliveries()).toHaveLength(12);
+    // Dispatching races on the claims (`for update skip locked`): small batches so all three get work.
+    for (let round = 0; round < 20 && (await deliveries()).some((d) => d.status !== 'delivered'); round++) {
+      await Promise.all(processes.map((o) => o.dispatch(undefined, 2)));
+    }
+    const all = await deliveries();
+    expect(all.every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+    expect(hits).toHaveLength(12);
+    expect(new Set(hits.map((h) => h.delivery)).size).toBe(12);
+  });
+
+  it('with the lease, only one of several started processes runs the loop, and another takes over when it stops', async () => {
+    await addChannel(`${base}/hook`);
+    const lease = { ttlMs: 400, renewEveryMs: 50 };
+    const processes = [outbox({ lease: { ...lease, holder: 'p1' } }), outbox({ lease: { ...lease, holder: 'p2' } }), outbox({ lease: { ...lease, holder: 'p3' } })];
+    processes.forEach((o) => o.start());
+    const leader = await waitFor(async () => processes.find((o) => o.leading) ?? null);
+    expect(processes.filter((o) => o.leading)).toEqual([leader]);
+    await raise('2024-01');
+    await drain();
+    await waitFor(async () => (await deliveries()).some((d) => d.status === 'delivered'));
+
+    // The leader stops (a restart): one of the others routes and sends what comes next.
+    await leader.stop();
+    outboxes.splice(outboxes.indexOf(leader), 1);
+    await raise('2024-02');
+    await drain();
+    await waitFor(async () => (await deliveries()).length === 2 && (await deliveries()).every((d) => d.status === 'delivered'));
+    expect(processes.filter((o) => o.leading)).toHaveLength(1);
+    expect(await deliveries()).toMatchObject([{ attempts: 1 }, { attempts: 1 }]);
+    expect(hits).toHaveLength(2);
+  });
 });
 
 async function waitFor<T>(probe: () => Promise<T | null | false>, timeoutMs = 10_000): Promise<T> {

@@ -4,6 +4,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { ALERT_NAMESPACE, channelWants, type AlertCondition, type AlertKind, type AlertSeverity, type ChannelKind } from '@act/domain/budgets';
 import type { SqlDatabase, SqlExecutor } from '@act/server/database';
 import type { EventStore, RecordedEvent } from '@act/server/event-store';
+import { JobLease, migrateJobLeases, type JobLeaseOptions } from '@act/server/projections';
 import type { CredentialVault } from '@act/server/secrets';
 import { abortableSleep } from '@act/util/core';
 import { payloadAlert, type NotificationPayload, type NotificationSender, type SendOutcome } from './senders';
@@ -16,6 +17,15 @@ export interface OutboxOptions {
   ratePerMinute: number;
   pollMs: number;
   publicUrl?: string;
+  /**
+   * Several api processes: the background loop (routing and dispatching) runs only in the
+   * process holding the `notifications` lease (ttl 15 s, renewed every 5 s by default), so the
+   * log is routed once and one dispatcher keeps each channel to its rate. `false`: every
+   * process loops (still no delivery twice: routing is checkpointed under a row lock with
+   * deterministic ids, claims use `for update skip locked`). Test sends are dispatched by the
+   * request's own process either way.
+   */
+  lease?: JobLeaseOptions | false;
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
 
@@ -69,12 +79,15 @@ export function deliveryId(eventId: string, channelId: string, recipient: string
  *    most `ratePerMinute` attempts a minute; the rest wait.
  *
  * Projection rebuilds do not involve it: the router is not a projection and never replays.
+ *
+ * Several processes: see `OutboxOptions.lease`.
  */
 export class NotificationOutbox {
   private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
   private loop?: Promise<void>;
   private stopping?: AbortController;
   private wakeUp: () => void = () => undefined;
+  private readonly lease: JobLease | null;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -84,14 +97,29 @@ export class NotificationOutbox {
     private readonly options: OutboxOptions,
   ) {
     this.logger = options.logger ?? new Logger('Notifications');
+    this.lease = options.lease === false ? null : new JobLease(db, 'notifications', options.lease ?? {});
+  }
+
+  /** Whether this process's loop routes and dispatches now. */
+  get leading(): boolean {
+    return this.lease ? this.lease.held : this.loop !== undefined;
   }
 
   start(): void {
     if (this.loop) return;
     this.stopping = new AbortController();
     const signal = this.stopping.signal;
+    const lease = this.lease;
     this.loop = (async () => {
+      if (lease) {
+        await migrateJobLeases(this.db).catch((error: Error) => this.logger.error(`Notification lease: ${error.message}`));
+        lease.start();
+      }
       while (!signal.aborted) {
+        if (lease && !lease.held) {
+          await lease.waitUntilHeld(lease.renewEveryMs, signal);
+          continue;
+        }
         let progressed = false;
         try {
           progressed = (await this.route()) > 0;
@@ -111,6 +139,8 @@ export class NotificationOutbox {
     this.wakeUp();
     await this.loop;
     this.loop = undefined;
+    // After the loop: nothing of ours is mid-claim when the next holder starts.
+    await this.lease?.stop();
   }
 
   /** Asks the loop to look again now (a test send, new deliveries). */

@@ -1,12 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, isEmail, Max, MaxLength, Min, MinLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '@act/domain/identity';
 import type { CreateInvitationRequest, LoginRequest, RegisterRequest, WorkspaceNameRequest, ChangeRoleRequest } from '@act/contracts';
 
+/**
+ * class-validator's IsEmail, except that text with a lone UTF-16 surrogate is simply not an address: the
+ * library's byte-length check calls encodeURI, which throws on it, and the request ended in a 500.
+ */
+function IsEmailAddress(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isEmail', validator: { validate: (value: unknown) => typeof value === 'string' && !LONE_SURROGATE.test(value) && isEmail(value) } }, options);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export class RegisterBody implements RegisterRequest {
   @ApiProperty({ example: 'ada@example.com' })
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmailAddress({ message: 'email must be an e-mail address' })
   @MaxLength(254)
   email!: string;
 
@@ -57,7 +67,7 @@ export class ChangeRoleBody implements ChangeRoleRequest {
 
 export class CreateInvitationBody implements CreateInvitationRequest {
   @ApiProperty({ example: 'grace@example.com' })
-  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @IsEmailAddress({ message: 'email must be an e-mail address' })
   @MaxLength(254)
   email!: string;
 

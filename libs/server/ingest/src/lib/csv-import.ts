@@ -11,7 +11,18 @@ import {
 } from '@act/domain/usage';
 import type { CsvRecord } from './csv';
 
-export type ImportFormat = 'template' | 'azure' | 'aws';
+export type ImportFormat = 'template' | 'azure' | 'aws' | 'openai-usage' | 'openai-costs';
+
+/** Every format the importer reads, for `?format=` and the web page's list. */
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['template', 'azure', 'aws', 'openai-usage', 'openai-costs'];
+
+/** A human name of each format, for messages. */
+const FORMAT_NAME: Record<Exclude<ImportFormat, 'template'>, string> = {
+  azure: 'Azure Cost Management',
+  aws: 'AWS Cost Explorer',
+  'openai-usage': 'OpenAI usage (completions)',
+  'openai-costs': 'OpenAI costs',
+};
 
 export interface ImportProblem {
   readonly line: number;
@@ -99,6 +110,33 @@ const AZURE_COST = ['costinbillingcurrency', 'cost', 'pretaxcost', 'costinusd', 
 const AZURE_CURRENCY = ['billingcurrency', 'billingcurrencycode', 'currency', 'currencycode'];
 const AZURE_DESCRIPTION = ['metername', 'meter', 'productname', 'product'];
 
+/*
+ * The OpenAI platform's usage page exports (Usage dashboard → Export, owners only, up to 60 days,
+ * UTC, per OpenAI's help-center article "Understanding your API usage"). OpenAI does not
+ * document the files' columns. What we read is the layout seen in a published export of the
+ * Cost and the Activity (completions) views: the Usage and Costs API result fields flattened,
+ * one row per bucket and group, with both Unix and ISO bucket bounds:
+ *   costs:  start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,line_item,project_id,organization_id,organization_name
+ *   usage:  start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,service_tier,
+ *           input_tokens,output_tokens,input_cached_tokens,input_uncached_tokens,input_text_tokens,output_text_tokens,… (audio, image)
+ * Counts are written as decimals ("59200.0"), batch as TRUE/FALSE, and a bucket without usage
+ * is a row whose value columns are all empty. So detection needs only the columns named in the
+ * API reference too (start_time, num_model_requests, input_tokens, output_tokens / amount_value),
+ * and other columns are ignored: a column added later does not break the import. The token
+ * arithmetic is the connector's (input_tokens includes cached input and cache writes).
+ */
+const OPENAI_USAGE_REQUIRED = ['start_time', 'num_model_requests', 'input_tokens', 'output_tokens'];
+const OPENAI_COSTS_REQUIRED = ['start_time', 'amount_value'];
+/** OpenAI's service tiers → ours, as the connector maps them (`scale` is billed as standard). */
+const OPENAI_TIERS: Readonly<Record<string, 'standard' | 'priority' | 'flex'>> = {
+  default: 'standard',
+  auto: 'standard',
+  standard: 'standard',
+  scale: 'standard',
+  priority: 'priority',
+  flex: 'flex',
+};
+
 export const MAX_PROBLEMS = 1000;
 
 function squash(name: string): string {
@@ -109,6 +147,8 @@ function squash(name: string): string {
 export function detectFormat(header: readonly string[]): ImportFormat | null {
   const names = header.map((h) => h.trim().toLowerCase());
   if (['date', 'account_id', 'model'].every((n) => names.includes(n))) return 'template';
+  if (OPENAI_USAGE_REQUIRED.every((n) => names.includes(n))) return 'openai-usage';
+  if (OPENAI_COSTS_REQUIRED.every((n) => names.includes(n))) return 'openai-costs';
   const squashed = header.map(squash);
   if (squashed.some((n) => AZURE_DESCRIPTION.slice(0, 2).includes(n)) && squashed.some((n) => AZURE_COST.includes(n))) return 'azure';
   if (header.length >= 2 && header.slice(1).some((h) => /\(\$\)\s*$/.test(h))) return 'aws';
@@ -130,7 +170,12 @@ export class ImportReader {
   private rowsRead = 0;
   private invalidRows = 0;
   private readonly usage = new Map<string, ImportCandidate & { kind: 'usage' }>();
-  private readonly costs = new Map<string, { lines: number[]; amount: InstanceType<typeof LedgerDecimal>; day: string; description: string; raw: unknown[] }>();
+  private readonly costs = new Map<string, { lines: number[]; amount: InstanceType<typeof LedgerDecimal>; day: string; description: string; project: string | null; raw: unknown[] }>();
+  /** OpenAI usage rows summed per key: an hourly (or per-user, per-key) export has several rows per day and key. */
+  private readonly openaiUsage = new Map<
+    string,
+    { lines: number[]; input: Omit<UsageObservationInput, 'observedAt' | 'final' | 'tokens' | 'units'>; tokens: Record<string, number>; units: Record<string, number>; raw: unknown[] }
+  >();
   private readonly accountCache = new Map<string, Promise<ImportAccount | null>>();
 
   constructor(
@@ -159,6 +204,8 @@ export class ImportReader {
       this.problem(record.line, null, `This row has ${record.fields.length} fields but the header has ${this.header.length}: check for a missing comma or an unquoted comma inside a value.`);
     } else if (this.format === 'template') await this.templateRow(record);
     else if (this.format === 'azure') await this.azureRow(record);
+    else if (this.format === 'openai-usage') this.openaiUsageRow(record);
+    else if (this.format === 'openai-costs') this.openaiCostRow(record);
     else await this.awsRow(record);
     if (this.problemCount > before) this.invalidRows += 1;
   }
@@ -167,6 +214,12 @@ export class ImportReader {
     if (this.header === null) this.problem(1, null, 'The file is empty: the first line must be the header.');
     else if (this.format !== null && this.rowsRead === 0) this.problem(2, null, 'The file has a header but no rows.');
     const candidates: ImportCandidate[] = [...this.usage.values()];
+    for (const group of this.openaiUsage.values()) {
+      const input = { ...group.input, tokens: group.tokens, units: group.units, raw: { import: this.format, lines: group.lines, rows: group.raw.slice(0, 50) } };
+      const checked = observeUsage({ ...input, observedAt: `${input.day}T00:00:00.000Z`, final: false });
+      if (checked.ok) candidates.push({ kind: 'usage', lines: group.lines, input });
+      else for (const p of checked.problems) this.problem(group.lines[0], null, p.message);
+    }
     for (const cost of this.costs.values()) {
       const amount = cost.amount.isZero() ? '0' : cost.amount.toFixed();
       const candidate: ImportCandidate = {
@@ -178,6 +231,7 @@ export class ImportReader {
           day: cost.day,
           provider: this.costProvider,
           description: cost.description,
+          ...(cost.project === null ? {} : { project: cost.project }),
           amount,
           currency: 'USD',
           raw: { import: this.format, lines: cost.lines, rows: cost.raw.slice(0, 50) },
@@ -223,7 +277,7 @@ export class ImportReader {
       return this.problem(
         record.line,
         null,
-        `The header is not one we know. Our template's columns are ${TEMPLATE_COLUMNS.join(',')} (date, account_id and model required); Azure Cost Management exports (MeterName, CostInBillingCurrency…) and AWS Cost Explorer CSV downloads are read too.`,
+        `The header is not one we know. Our template's columns are ${TEMPLATE_COLUMNS.join(',')} (date, account_id and model required); Azure Cost Management exports (MeterName, CostInBillingCurrency…), AWS Cost Explorer CSV downloads and the OpenAI usage page's exports (completions activity: start_time, num_model_requests, input_tokens, output_tokens…; costs: start_time, amount_value…) are read too.`,
       );
     }
     if (detected === 'template') {
@@ -239,10 +293,13 @@ export class ImportReader {
       if (this.problemCount > 0) return;
     } else {
       const accountId = this.options.accountId;
-      if (!accountId) return this.problem(record.line, null, `A ${detected === 'azure' ? 'Azure Cost Management' : 'AWS Cost Explorer'} export names no account of ours: pass ?accountId= with the account its costs belong to.`);
+      if (!accountId) return this.problem(record.line, null, `A ${FORMAT_NAME[detected]} export names no account of ours: pass ?accountId= with the account its ${detected === 'openai-usage' ? 'usage' : 'costs'} belong${detected === 'openai-usage' ? 's' : ''} to.`);
       const account = await this.account(accountId);
       if (!account) return this.problem(record.line, null, `There is no account ${accountId} in this workspace.`);
       if (account.disconnected) return this.problem(record.line, null, `The account ${accountId} is disconnected: its usage can no longer change.`);
+      if ((detected === 'openai-usage' || detected === 'openai-costs') && account.provider !== 'openai') {
+        return this.problem(record.line, null, `An ${FORMAT_NAME[detected]} export belongs to an OpenAI account; ${accountId} is a ${account.provider} account.`);
+      }
       this.costProvider = account.provider;
       if (detected === 'azure') {
         const squashed = this.header.map(squash);
@@ -250,6 +307,12 @@ export class ImportReader {
           if (!squashed.some((n) => names.includes(n))) this.problem(record.line, null, `The Azure export has no ${what} column (one of ${names.join(', ')}).`);
         }
         if (this.problemCount > 0) return;
+      }
+      if (detected === 'openai-usage' || detected === 'openai-costs') {
+        this.header = this.header.map((h) => h.toLowerCase());
+        if (!this.header.includes('model') && detected === 'openai-usage') {
+          return this.problem(record.line, null, 'The OpenAI usage export has no model column: export it grouped by model, since the price depends on it.');
+        }
       }
     }
     this.format = detected;
@@ -393,9 +456,126 @@ export class ImportReader {
     }
   }
 
-  private addCost(day: string, description: string, amount: string, line: number, raw: unknown): void {
-    const key = JSON.stringify([day, description]);
-    const entry = this.costs.get(key) ?? { lines: [], amount: new LedgerDecimal(0), day, description, raw: [] };
+  /** A field of an OpenAI export row by (lower-cased) column name; '' when the column is absent. */
+  private openaiField(record: CsvRecord, column: string): string {
+    const index = (this.header as string[]).indexOf(column);
+    return index < 0 ? '' : (record.fields[index] ?? '').trim();
+  }
+
+  /** The UTC day of an OpenAI export row's bucket, from start_time_iso or else the Unix start_time. */
+  private openaiDay(record: CsvRecord): string | null {
+    const iso = this.openaiField(record, 'start_time_iso');
+    const seconds = this.openaiField(record, 'start_time');
+    let day: string | null = null;
+    if (iso !== '') {
+      const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})$/.exec(iso);
+      const instant = match ? Date.parse(iso) : NaN;
+      day = Number.isNaN(instant) ? null : new Date(instant).toISOString().slice(0, 10);
+    } else if (/^\d{1,12}(\.0+)?$/.test(seconds)) {
+      day = new Date(Number(seconds.split('.')[0]) * 1000).toISOString().slice(0, 10);
+    }
+    if (day === null) {
+      this.problem(record.line, iso !== '' ? 'start_time_iso' : 'start_time', `The bucket start must be an ISO instant (start_time_iso) or Unix seconds (start_time); got "${iso || seconds}".`);
+      return null;
+    }
+    if (day > this.options.today) {
+      this.problem(record.line, 'start_time', `${day} is in the future: today is ${this.options.today} (UTC).`);
+      return null;
+    }
+    return day;
+  }
+
+  /** A count as the export writes it: a whole number, possibly with a ".0" decimal part; empty is 0. */
+  private openaiCount(record: CsvRecord, column: string): number | null {
+    const text = this.openaiField(record, column);
+    if (text === '') return 0;
+    const match = /^(\d{1,16})(?:\.0*)?$/.exec(text);
+    if (!match || !Number.isSafeInteger(Number(match[1]))) {
+      this.problem(record.line, column, `${column} must be a whole number of at least 0; got "${text}".`);
+      return null;
+    }
+    return Number(match[1]);
+  }
+
+  private openaiRaw(record: CsvRecord): Record<string, string> {
+    // Who made the calls (user, key, organization) is not needed to price them: not kept.
+    const drop = new Set(['user_id', 'api_key_id', 'organization_id', 'organization_name']);
+    return Object.fromEntries((this.header as string[]).map((h, i) => [h, record.fields[i] ?? '']).filter(([h, v]) => !drop.has(h) && v !== ''));
+  }
+
+  /** One bucket × group of the completions activity export; summed per (day, model, tier, project). */
+  private openaiUsageRow(record: CsvRecord): void {
+    const line = record.line;
+    const valueColumns = ['num_model_requests', 'input_tokens', 'output_tokens', 'input_cached_tokens', 'model'];
+    if (valueColumns.every((c) => this.openaiField(record, c) === '')) return; // a bucket without usage
+    const day = this.openaiDay(record);
+    const model = this.openaiField(record, 'model');
+    const before = this.problemCount;
+    if (model === '') this.problem(line, 'model', 'model is empty: the price depends on it, so export the usage grouped by model.');
+    const input = this.openaiCount(record, 'input_tokens');
+    const cached = this.openaiCount(record, 'input_cached_tokens');
+    const cacheWrite = this.openaiCount(record, 'input_cache_write_tokens');
+    const output = this.openaiCount(record, 'output_tokens');
+    const requests = this.openaiCount(record, 'num_model_requests');
+    const batch = this.openaiField(record, 'batch').toLowerCase();
+    if (!['', 'true', 'false'].includes(batch)) this.problem(line, 'batch', `batch must be TRUE, FALSE or empty; got "${this.openaiField(record, 'batch')}".`);
+    const tierText = this.openaiField(record, 'service_tier').toLowerCase();
+    const tier = batch === 'true' ? 'batch' : tierText === '' ? 'standard' : OPENAI_TIERS[tierText];
+    if (tier === undefined) this.problem(line, 'service_tier', `service_tier "${tierText}" is not one we know (${Object.keys(OPENAI_TIERS).join(', ')}).`);
+    if (input !== null && cached !== null && cacheWrite !== null && input < cached + cacheWrite) {
+      this.problem(line, 'input_tokens', `input_tokens (${input}) is smaller than input_cached_tokens (${cached}) + input_cache_write_tokens (${cacheWrite}): it should include them.`);
+    }
+    if (this.problemCount > before || day === null || input === null || cached === null || cacheWrite === null || output === null || requests === null || tier === undefined) return;
+    const project = this.openaiField(record, 'project_id') || null;
+    const key = JSON.stringify([day, model, tier, project]);
+    const group = this.openaiUsage.get(key) ?? {
+      lines: [],
+      raw: [],
+      input: {
+        workspaceId: this.workspaceId,
+        accountId: this.options.accountId ?? '',
+        day,
+        provider: 'openai',
+        model,
+        operation: 'chat/completions',
+        serviceTier: tier,
+        contextTier: 'standard',
+        project,
+        source: 'import',
+        reportedCost: null,
+      },
+      tokens: { inputUncached: 0, inputCachedRead: 0, cacheWrite5m: 0, output: 0 },
+      units: { requests: 0 },
+    };
+    group.lines.push(line);
+    group.raw.push(this.openaiRaw(record));
+    const t = group.tokens;
+    t['inputUncached'] += input - cached - cacheWrite;
+    t['inputCachedRead'] += cached;
+    t['cacheWrite5m'] += cacheWrite;
+    t['output'] += output;
+    group.units['requests'] += requests;
+    this.openaiUsage.set(key, group);
+  }
+
+  /** One bucket × line item (× project) of the cost export: a billed cost line in USD. */
+  private openaiCostRow(record: CsvRecord): void {
+    const text = this.openaiField(record, 'amount_value');
+    if (text === '' && this.openaiField(record, 'line_item') === '') return; // a bucket without costs
+    const day = this.openaiDay(record);
+    const amount = parseAmount(text);
+    if (!amount.ok) return this.problem(record.line, 'amount_value', `amount_value must be a decimal amount in dollars with a dot; got "${text}".`);
+    const currency = this.openaiField(record, 'amount_currency').toLowerCase();
+    if (currency !== '' && currency !== 'usd') return this.problem(record.line, 'amount_currency', `Only USD costs can be imported so far; this row is in ${currency.toUpperCase()}.`);
+    if (day === null) return;
+    // The connector's name for a line without line_item, so an import and a sync of the same day meet on one key.
+    const description = (this.openaiField(record, 'line_item') || 'unspecified').slice(0, 500);
+    this.addCost(day, description, amount.value, record.line, this.openaiRaw(record), this.openaiField(record, 'project_id') || null);
+  }
+
+  private addCost(day: string, description: string, amount: string, line: number, raw: unknown, project: string | null = null): void {
+    const key = JSON.stringify([day, description, project]);
+    const entry = this.costs.get(key) ?? { lines: [], amount: new LedgerDecimal(0), day, description, project, raw: [] };
     entry.lines.push(line);
     entry.amount = entry.amount.plus(amount);
     entry.raw.push(raw);

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { CONTEXT_TIERS, OPERATIONS, SERVICE_TIERS } from '@act/domain/usage';
 import { REQUEST_OPERATIONS, REQUEST_USAGE_PROVIDERS } from '@act/domain/request-usage';
+import { IMPORT_FORMATS } from './csv-import';
 
 const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -271,12 +272,16 @@ export class ImportQuery {
   @IsIn(['true', 'false'], { message: 'dryRun must be true or false' })
   dryRun?: string;
 
-  @ApiPropertyOptional({ enum: ['auto', 'template', 'azure', 'aws'], default: 'auto', description: 'The file layout; auto recognizes it from the header.' })
+  @ApiPropertyOptional({
+    enum: ['auto', ...IMPORT_FORMATS],
+    default: 'auto',
+    description: 'The file layout; auto recognizes it from the header. openai-usage / openai-costs: the OpenAI usage page\'s exports (completions activity; costs).',
+  })
   @IsOptional()
-  @IsIn(['auto', 'template', 'azure', 'aws'], { message: 'format must be auto, template, azure or aws' })
+  @IsIn(['auto', ...IMPORT_FORMATS], { message: `format must be one of auto, ${IMPORT_FORMATS.join(', ')}` })
   format?: string;
 
-  @ApiPropertyOptional({ description: 'For the Azure and AWS exports, which carry no account of ours: the account their rows are recorded for.' })
+  @ApiPropertyOptional({ description: 'For the Azure, AWS and OpenAI exports, which carry no account of ours: the account their rows are recorded for (an OpenAI account for the OpenAI exports).' })
   @IsOptional()
   @IsUUID('all', { message: 'accountId must be an account id' })
   accountId?: string;
@@ -304,7 +309,7 @@ export class ImportReportDto {
   @ApiProperty({ nullable: true, type: String, description: 'Id of the applied import (null for a dry run or a refused file).' }) importId!: string | null;
   @ApiProperty() dryRun!: boolean;
   @ApiProperty({ description: 'Whether the observations were recorded: only when not a dry run and the whole file is valid.' }) applied!: boolean;
-  @ApiProperty({ enum: ['template', 'azure', 'aws'] }) format!: string;
+  @ApiProperty({ enum: IMPORT_FORMATS }) format!: string;
   @ApiProperty({ description: 'SHA-256 of the file as received.' }) fileSha256!: string;
   @ApiProperty({ type: ImportRowsDto }) rows!: ImportRowsDto;
   @ApiProperty({ type: ImportObservationsDto }) observations!: ImportObservationsDto;

@@ -20,7 +20,7 @@ export class ImportsController {
     description:
       `Our template: header ${TEMPLATE_COLUMNS.join(',')} (date, account_id, model required; one row per account, UTC day, model, operation, tiers and project, ` +
       'holding that day\'s total; token columns are disjoint: input_tokens excludes cached input and cache writes; cost in USD). ' +
-      'Also Azure Cost Management exports (MeterName, Date, CostInBillingCurrency, BillingCurrency) and AWS Cost Explorer CSV downloads, recorded as billed cost lines of ?accountId=. ' +
+      'Also Azure Cost Management exports (MeterName, Date, CostInBillingCurrency, BillingCurrency) and AWS Cost Explorer CSV downloads, recorded as billed cost lines of ?accountId=, and the OpenAI usage page exports (completions activity → usage, costs → billed lines) of an OpenAI ?accountId=. The Anthropic Console export is not read: its columns are not documented. ' +
       'The report lists rows read / valid / invalid with each problem\'s line and column, and the observations that would be created, changed or left unchanged. ' +
       'A dry run writes nothing. A real import is all-or-nothing per file (422 with the report if any row is invalid) and idempotent: importing the same file again changes nothing.',
   })

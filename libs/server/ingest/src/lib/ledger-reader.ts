@@ -11,6 +11,7 @@ import {
   type UsageLedgerEvent,
   type UsageObserved,
 } from '@act/domain/usage';
+import { isOfficialSource } from '@act/domain/request-usage';
 
 const PAGE = 10_000;
 
@@ -46,6 +47,20 @@ export class LedgerReader {
 
   async currentOf(key: UsageKey): Promise<UsageObserved | undefined> {
     return (await this.current([key])).get(usageKeyString(key));
+  }
+
+  /**
+   * One read of the key's stream (its account-month) for what a request-log fold decides on: the
+   * key's current observation, and whether any current observation of the key's account-day
+   * comes from the provider's usage API (then the day's official numbers are the totals).
+   */
+  async dayOf(key: UsageKey): Promise<{ current: UsageObserved | undefined; officialDay: boolean }> {
+    const latest = latestUsage(await this.readStream(ledgerStreamId(key)));
+    let officialDay = false;
+    for (const event of latest.values()) {
+      if (event.data.day === key.day && event.data.accountId === key.accountId && isOfficialSource(event.data.source)) officialDay = true;
+    }
+    return { current: latest.get(usageKeyString(key)), officialDay };
   }
 
   private async readStream(streamId: string, withCosts = false): Promise<UsageLedgerEvent[]> {

@@ -20,6 +20,7 @@ import {
 } from '@act/domain/usage';
 import type { CreateManualEntryBody, ManualEntriesQuery, ManualEntryDto, ManualEntryPageDto, ManualEntryWriteDto, UpdateManualEntryBody } from './dto';
 import { isAfterDay, LedgerReader, nextObservedAt } from './ledger-reader';
+import { QUANTITY_COLUMN } from './schema';
 
 /** UUIDv5 namespace of manual-entry ids (generated once; never change it). */
 export const MANUAL_ENTRY_NAMESPACE = '3f0c2b9e-7f55-4a57-9d0f-5a3a4f1c6e21';
@@ -58,21 +59,6 @@ interface LatestRow {
   [count: string]: string | number | null;
 }
 
-const COUNT_COLUMN: Record<keyof TokenCounts | keyof OtherUnits, string> = {
-  inputUncached: 'input_uncached',
-  inputCachedRead: 'input_cached_read',
-  cacheWrite5m: 'cache_write_5m',
-  cacheWrite1h: 'cache_write_1h',
-  output: 'output',
-  reasoning: 'reasoning',
-  requests: 'requests',
-  images: 'images',
-  audioSeconds: 'audio_seconds',
-  characters: 'characters',
-  searchQueries: 'search_queries',
-  webSearchCalls: 'web_search_calls',
-};
-
 /**
  * Manual entries: a day's usage and/or cost for one account and model, for what no API reports
  * (seat subscriptions, self-hosted models). Each entry IS one ledger key (account, day,
@@ -104,7 +90,7 @@ export class ManualEntriesService {
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     const rows = await this.db.query<LatestRow>(
       `select account_id, day::text as day, request_type, provider, model, operation, service_tier, context_tier, project,
-              ${Object.values(COUNT_COLUMN).join(', ')}, reported_cost::text as reported_cost, observed_at
+              ${Object.values(QUANTITY_COLUMN).join(', ')}, reported_cost::text as reported_cost, observed_at
          from usage_latest
         where workspace_id = $1 and source = 'manual' and coalesce(raw->'manualEntry'->>'deleted', 'false') <> 'true'
           and ($2::text is null or account_id = $2)
@@ -348,7 +334,7 @@ export function toDto(event: UsageObserved): ManualEntryDto {
 }
 
 function rowToDto(workspaceId: string, row: LatestRow): ManualEntryDto {
-  const count = (name: keyof TokenCounts | keyof OtherUnits) => Number(row[COUNT_COLUMN[name]]);
+  const count = (name: keyof TokenCounts | keyof OtherUnits) => Number(row[QUANTITY_COLUMN[name]]);
   return {
     id: manualEntryId({ workspaceId, accountId: row.account_id, day: row.day, requestType: row.request_type }),
     accountId: row.account_id,

@@ -13,7 +13,8 @@ import {
   type UsageKey,
   type UsageObserved,
 } from '@act/domain/usage';
-import type { RequestUsage } from '@act/domain/request-usage';
+import { isOfficialSource, supersededRequestLog, type RequestUsage } from '@act/domain/request-usage';
+import { QUANTITY_COLUMN } from './schema';
 
 /** A ledger key of one account: the unit request logs are folded into. */
 export interface RequestLogKey {
@@ -39,22 +40,7 @@ export interface InboxResult {
   readonly keys: readonly RequestLogKey[];
 }
 
-const COLUMN = {
-  inputUncached: 'input_uncached',
-  inputCachedRead: 'input_cached_read',
-  cacheWrite5m: 'cache_write_5m',
-  cacheWrite1h: 'cache_write_1h',
-  output: 'output',
-  reasoning: 'reasoning',
-  requests: 'requests',
-  images: 'images',
-  audioSeconds: 'audio_seconds',
-  characters: 'characters',
-  searchQueries: 'search_queries',
-  webSearchCalls: 'web_search_calls',
-} as const satisfies Record<keyof TokenCounts | keyof OtherUnits, string>;
-
-const COUNT_COLUMNS = [...TOKEN_CLASSES, ...OTHER_UNITS].map((name) => COLUMN[name]);
+const COUNT_COLUMNS = [...TOKEN_CLASSES, ...OTHER_UNITS].map((name) => QUANTITY_COLUMN[name]);
 
 export function keyString(key: Pick<RequestLogKey, 'accountId' | 'day' | 'requestType'>): string {
   return JSON.stringify([key.accountId, key.day, key.requestType]);
@@ -97,8 +83,8 @@ export class RequestInbox {
     const rows = unique.map((item) => {
       const r = item.request;
       const counts: Record<string, number> = {};
-      for (const name of TOKEN_CLASSES) counts[COLUMN[name]] = r.usage.tokens[name];
-      for (const name of OTHER_UNITS) counts[COLUMN[name]] = r.usage.units[name];
+      for (const name of TOKEN_CLASSES) counts[QUANTITY_COLUMN[name]] = r.usage.tokens[name];
+      for (const name of OTHER_UNITS) counts[QUANTITY_COLUMN[name]] = r.usage.units[name];
       return {
         account_id: item.accountId,
         request_id: r.requestId,
@@ -204,11 +190,12 @@ export interface AggregatorOptions {
   /** How old a pending marker must be before the sweep takes it (the request that wrote it is folding it). */
   sweepGraceMs?: number;
   /**
-   * Reads a key's current observation. When the account's official usage API already reported
-   * the key, that is authoritative: the request-log total is kept (for coverage comparisons)
-   * but not recorded over it. Without a reader every total is recorded.
+   * Reads a key's current observation and whether its account-day has official usage. When the
+   * account's usage API reported the day, that is authoritative: the request-log total is kept
+   * in the inbox (for the coverage gap) but does not count in the ledger. Without a reader every
+   * total is recorded.
    */
-  ledger?: { currentOf(key: UsageKey): Promise<UsageObserved | undefined> };
+  ledger?: { dayOf(key: UsageKey): Promise<{ current: UsageObserved | undefined; officialDay: boolean }> };
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
 
@@ -233,6 +220,7 @@ export interface FoldResult {
 }
 
 const MAX_ROUNDS = 4;
+const UNDEFINED_TABLE = '42P01';
 
 /**
  * Folds the inbox into the ledger: for a pending key, the day's TOTAL of its requests becomes a
@@ -250,9 +238,10 @@ const MAX_ROUNDS = 4;
  *    re-send the ledger drops, a larger one replaces it.
  * 3. The marker is deleted only if its generation is still the one read in step 1; a request
  *    stored meanwhile bumped it, so the key is folded again.
- * When the key's current observation comes from the provider's usage API, that one stays: the
- * official numbers are authoritative (`ingest_aggregates.official` marks such keys, whose
- * request-log total remains in the inbox for a coverage comparison).
+ * When the key's account-day has official usage (the provider's usage API reported it), the
+ * official numbers are the totals: on the same key the usage API's observation stays, on any
+ * other key the request-log total is recorded as a superseded zero (`ingest_aggregates.official`
+ * marks such keys; their requests remain in the inbox for the coverage gap).
  */
 export class RequestLogAggregator {
   private readonly now: () => Date;
@@ -304,11 +293,15 @@ export class RequestLogAggregator {
       const step = await this.db.transaction((tx) => this.snapshot(tx, key));
       if (step === null) return { position: position ?? (await this.positions([key])), done: true };
       if (step.event !== null) {
-        const official = await this.ledger?.currentOf(step.event.data);
-        // The provider's own usage API outranks what clients logged: keep its observation.
-        const recorded = await this.record.handle([official?.data.source === 'usage-api' ? official : step.event]);
+        const day = await this.ledger?.dayOf(step.event.data);
+        const official = day?.current && isOfficialSource(day.current.data.source) ? day.current : undefined;
+        // The provider's own usage API outranks what clients logged: on the same key its
+        // observation stays; on another key of an account-day it reported, the request-log total
+        // is replaced by a superseded (zero) one, so the day is never counted twice.
+        const event = official ?? (day?.officialDay ? superseded(step.event) : step.event);
+        const recorded = await this.record.handle([event]);
         position = recorded.position;
-        if (official?.data.source === 'usage-api') {
+        if (official || day?.officialDay) {
           await this.db.query(
             `update ingest_aggregates set official = true where account_id = $1 and day = $2::date and request_type = $3`,
             [key.accountId, key.day, key.requestType],
@@ -368,8 +361,8 @@ export class RequestLogAggregator {
       if (!Number.isSafeInteger(value)) throw new RangeError(`The ${column} total of ${keyString(key)} cannot be counted exactly.`);
       return value;
     };
-    const tokens = Object.fromEntries(TOKEN_CLASSES.map((name) => [name, count(COLUMN[name])])) as unknown as TokenCounts;
-    const units = Object.fromEntries(OTHER_UNITS.map((name) => [name, count(COLUMN[name])])) as unknown as OtherUnits;
+    const tokens = Object.fromEntries(TOKEN_CLASSES.map((name) => [name, count(QUANTITY_COLUMN[name])])) as unknown as TokenCounts;
+    const units = Object.fromEntries(OTHER_UNITS.map((name) => [name, count(QUANTITY_COLUMN[name])])) as unknown as OtherUnits;
     const costed = Number(sum.nc);
     const observed = observeUsage({
       workspaceId: key.workspaceId,
@@ -415,6 +408,27 @@ export class RequestLogAggregator {
     await this.sweeping?.catch(() => undefined);
   }
 
+  /**
+   * Keys whose request-log total is in the ledger while their account-day has official usage
+   * (the sync came after the requests were folded) are marked, so the fold replaces the total
+   * by a superseded one. The read model only points at candidates; the fold decides on the
+   * ledger's streams. `official` is set once a key's fold saw the official day.
+   */
+  private async markOfficialDays(): Promise<void> {
+    await this.db.query(
+      `insert into ingest_pending (account_id, day, request_type, workspace_id, marked_at)
+       select a.account_id, a.day, a.request_type, a.workspace_id, '-infinity'::timestamptz
+         from ingest_aggregates a
+        where not a.official and a.requests > 0
+          and exists (select 1 from usage_latest u
+                       where u.workspace_id = a.workspace_id and u.day = a.day and u.account_id = a.account_id and u.source = 'usage-api')
+       on conflict (account_id, day, request_type) do nothing`,
+    ).catch((error: unknown) => {
+      // Before the ledger's read model exists (first start, a rebuild's switch) there is nothing to compare with.
+      if (sqlState(error) !== UNDEFINED_TABLE) throw error;
+    });
+  }
+
   private async runSweep(graceMs: number): Promise<number> {
     const today = this.now().toISOString().slice(0, 10);
     await this.db.query(
@@ -424,6 +438,7 @@ export class RequestLogAggregator {
        on conflict (account_id, day, request_type) do nothing`,
       [today],
     );
+    if (this.ledger) await this.markOfficialDays();
     let folded = 0;
     for (;;) {
       const keys = await this.db.query<{ account_id: string; day: string; request_type: string; workspace_id: string }>(
@@ -447,6 +462,32 @@ export class RequestLogAggregator {
       if (keys.length < 200 || !progressed) return folded;
     }
   }
+}
+
+/** The request-log total of a key whose account-day the usage API reported: zero, same key and instant. */
+function superseded(event: UsageObserved): UsageObserved {
+  const zero = supersededRequestLog();
+  const d = event.data;
+  const observed = observeUsage({
+    workspaceId: d.workspaceId,
+    accountId: d.accountId,
+    day: d.day,
+    provider: d.provider,
+    model: d.model,
+    operation: d.operation,
+    serviceTier: d.serviceTier,
+    contextTier: d.contextTier,
+    project: d.project ?? null,
+    tokens: zero.tokens,
+    units: zero.units,
+    raw: zero.raw,
+    source: 'request-log',
+    observedAt: d.observedAt,
+    final: d.final,
+    reportedCost: null,
+  });
+  if (!observed.ok) throw new Error(`A superseded request-log total is not a valid observation: ${JSON.stringify(observed.problems)}`);
+  return { ...observed.value, metadata: (event as { metadata?: unknown }).metadata } as UsageObserved;
 }
 
 function latest(instants: readonly string[]): string {

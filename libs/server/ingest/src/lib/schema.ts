@@ -1,4 +1,21 @@
 import type { SqlDatabase } from '@act/server/database';
+import type { OtherUnits, TokenCounts } from '@act/domain/usage';
+
+/** The SQL column of each token class and unit, in `ingest_requests` and `usage_latest` alike. */
+export const QUANTITY_COLUMN = {
+  inputUncached: 'input_uncached',
+  inputCachedRead: 'input_cached_read',
+  cacheWrite5m: 'cache_write_5m',
+  cacheWrite1h: 'cache_write_1h',
+  output: 'output',
+  reasoning: 'reasoning',
+  requests: 'requests',
+  images: 'images',
+  audioSeconds: 'audio_seconds',
+  characters: 'characters',
+  searchQueries: 'search_queries',
+  webSearchCalls: 'web_search_calls',
+} as const satisfies Record<keyof TokenCounts | keyof OtherUnits, string>;
 
 /**
  * The ingest library's own state (not read models: nothing here is rebuilt from events).
@@ -12,7 +29,7 @@ import type { SqlDatabase } from '@act/server/database';
  * - `ingest_aggregates`: per key, the last `observedAt` given to a total (each new total gets a
  *   strictly later one, allocated under this row's lock together with the sum it belongs to),
  *   whether it was final, the ledger position it reached, and whether the provider's usage API
- *   reported the key (`official`: its observation is kept, the request-log total is not recorded).
+ *   reported the key's account-day (`official`: the request-log total no longer counts there).
  * - `manual_entries`: manual-entry ids → their ledger key (the entries themselves are events).
  * - `import_jobs`: a validated CSV import's observations, stored before they are appended
  *   and marked applied after, so a crash mid-way is completed by the sweep.

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 /**
  * Every environment variable the server reads, validated once at start. `.env.example` lists
@@ -38,6 +38,21 @@ export class AppConfig {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /**
+   * Where events are stored: `postgres`, the database above (default), or `kurrentdb`, a
+   * KurrentDB (EventStoreDB) server at EVENTSTORE_CONNECTION_STRING, for scale-out. Read
+   * models, checkpoints and everything else stay in the database either way.
+   */
+  @IsIn(['postgres', 'kurrentdb'], { message: 'EVENT_STORE must be postgres or kurrentdb' })
+  EVENT_STORE: 'postgres' | 'kurrentdb' = 'postgres';
+
+  /** kurrentdb://user:password@host:2113?tls=false (or kurrentdb+discover://…): required when EVENT_STORE=kurrentdb. */
+  @ValidateIf((config: AppConfig) => config.EVENT_STORE === 'kurrentdb' || config.EVENTSTORE_CONNECTION_STRING !== undefined)
+  @Matches(/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/\S+$/, {
+    message: 'EVENTSTORE_CONNECTION_STRING must look like kurrentdb://host:2113?tls=false, and is required when EVENT_STORE=kurrentdb',
+  })
+  EVENTSTORE_CONNECTION_STRING?: string;
+
   /** How often a process looks for events other processes appended. */
   @IsInt()
   @Min(10)
@@ -51,6 +66,24 @@ export class AppConfig {
   @Max(60_000)
   @Transform(({ value }) => toInt(value, 5000))
   WAIT_FOR_TIMEOUT_MS = 5000;
+
+  /**
+   * Background jobs (projection runner, sync scheduler, recompute worker, alert evaluator,
+   * notification loop) run in one api process at a time, the holder of the job's lease: it
+   * renews every JOB_LEASE_RENEW_MS, and another process takes over JOB_LEASE_TTL_MS after
+   * the holder's last renewal (at once when the holder was a dead process on the same host).
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  @Transform(({ value }) => toInt(value, 15_000))
+  JOB_LEASE_TTL_MS = 15_000;
+
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  @Transform(({ value }) => toInt(value, 5_000))
+  JOB_LEASE_RENEW_MS = 5_000;
 
   /**
    * Bearer token for /api/v1/admin/* for automation (scripts, monitoring). Users who are
@@ -235,8 +268,8 @@ export class ConfigError extends Error {
 }
 
 /** Variables without a default, which `new AppConfig()` therefore does not list. */
-const OPTIONAL_KEYS = ['DATABASE_URL', 'ADMIN_TOKEN', 'JWT_SECRET', 'TRUST_PROXY', 'PUBLIC_URL', 'SMTP_URL', 'CREDENTIAL_KEYS'];
-const SECRET_KEYS = ['ADMIN_TOKEN', 'JWT_SECRET', 'DATABASE_URL', 'SMTP_URL', 'CREDENTIAL_KEYS'];
+const OPTIONAL_KEYS = ['DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'ADMIN_TOKEN', 'JWT_SECRET', 'TRUST_PROXY', 'PUBLIC_URL', 'SMTP_URL', 'CREDENTIAL_KEYS'];
+const SECRET_KEYS = ['ADMIN_TOKEN', 'JWT_SECRET', 'DATABASE_URL', 'EVENTSTORE_CONNECTION_STRING', 'SMTP_URL', 'CREDENTIAL_KEYS'];
 
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -254,7 +287,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       }),
     );
   }
+  if (config.JOB_LEASE_RENEW_MS >= config.JOB_LEASE_TTL_MS) {
+    throw new ConfigError([
+      `JOB_LEASE_RENEW_MS=${config.JOB_LEASE_RENEW_MS}: must be below JOB_LEASE_TTL_MS (${config.JOB_LEASE_TTL_MS}), or a lease expires between renewals`,
+    ]);
+  }
   return config;
+}
+
+/** The lease timing every background job uses (see JOB_LEASE_TTL_MS). */
+export function jobLeaseOptions(config: Pick<AppConfig, 'JOB_LEASE_TTL_MS' | 'JOB_LEASE_RENEW_MS'>): { ttlMs: number; renewEveryMs: number } {
+  return { ttlMs: config.JOB_LEASE_TTL_MS, renewEveryMs: config.JOB_LEASE_RENEW_MS };
 }
 
 function toInt(value: unknown, fallback: number): unknown {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
 import { APP_VERSION } from './health.controller';
+import { refuseUnstorableText } from './storable-text';
 
 export const API_PREFIX = 'api/v1';
 
@@ -19,6 +20,7 @@ export const API_PREFIX = 'api/v1';
 export function configureHttpApp(app: NestExpressApplication, config: AppConfig): void {
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useBodyParser('json', { limit: '5mb' });
+  app.use(refuseUnstorableText);
   app.disable('x-powered-by');
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));

@@ -5,9 +5,10 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PgliteDriver } from '@mikro-orm/pglite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { mikroOrmOptions, openDatabase, redactUrl, type SqlDatabase } from '@act/server/database';
-import { EVENT_STORE, PostgresEventStore } from '@act/server/event-store';
+import { EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { Projection, ProjectionRunner } from '@act/server/projections';
-import { AppConfig } from './app-config';
+import { AppConfig, jobLeaseOptions } from './app-config';
+import { closeEventStore, openEventStore } from './event-store.provider';
 import { EventTypesAdminController } from './event-types-admin.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -30,6 +31,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,6 +40,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
+    await closeEventStore(this.store);
     await this.db.close();
     this.logger.log('Stopped cleanly');
   }
@@ -66,17 +69,17 @@ class InfrastructureModule {
         {
           provide: EVENT_STORE,
           inject: [SQL_DATABASE],
-          useFactory: async (db: SqlDatabase) => {
-            const store = new PostgresEventStore(db, { pollIntervalMs: config.EVENT_POLL_INTERVAL_MS });
-            await store.migrate();
-            return store;
-          },
+          // postgres (default) or kurrentdb, by EVENT_STORE; nothing past this provider knows which.
+          useFactory: (db: SqlDatabase) => openEventStore(config, db),
         },
         {
           provide: PROJECTION_RUNNER,
           inject: [SQL_DATABASE, EVENT_STORE],
-          useFactory: async (db: SqlDatabase, store: PostgresEventStore) => {
-            const runner = new ProjectionRunner(db, store, options.projections, { idleWaitMs: config.EVENT_POLL_INTERVAL_MS });
+          useFactory: async (db: SqlDatabase, store: EventStore) => {
+            const runner = new ProjectionRunner(db, store, options.projections, {
+              idleWaitMs: config.EVENT_POLL_INTERVAL_MS,
+              lease: jobLeaseOptions(config),
+            });
             await runner.initialize();
             return runner;
           },

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SqlDatabase, SqlExecutor } from '@act/server/database';
 import { EventStore, RecordedEvent } from '@act/server/event-store';
 import { abortableSleep } from '@act/util/core';
+import { JobLease, JobLeaseOptions, migrateJobLeases, PROCESS_HOLDER } from './job-lease';
 import { Projection } from './projection';
 
 export type VersionStatus = 'building' | 'active' | 'retired';
@@ -33,6 +34,14 @@ export interface ProjectionRunnerOptions {
   idleWaitMs?: number;
   /** Pause before retrying a version whose handler failed. */
   retryAfterMs?: number;
+  /**
+   * Several api processes on one database: the background loop (`start`) runs only in the
+   * process holding the `projections` lease (see JobLease), so the log is read and applied once,
+   * not once per process; the others take over within about `ttlMs` of the holder's death.
+   * `false`: every process runs its loop (still correct, through the checkpoint row locks, only
+   * duplicated work). Defaults: ttl 15 s, renewed every 5 s. `runOnce` is never gated.
+   */
+  lease?: JobLeaseOptions | false;
   logger?: Pick<Logger, 'log' | 'warn' | 'error'>;
 }
 
@@ -53,6 +62,17 @@ create table if not exists projection_versions (
 );
 create unique index if not exists projection_versions_one_active on projection_versions (name) where status = 'active';
 create unique index if not exists projection_versions_one_building on projection_versions (name) where status = 'building';
+-- Which process applied how many events to each version: the sum over processes equals the
+-- positions the version has covered, so an event applied twice (or by two processes) shows.
+create table if not exists projection_applied (
+  name text not null,
+  version integer not null,
+  holder text not null,
+  events bigint not null,
+  batches bigint not null,
+  last_at timestamptz not null default now(),
+  primary key (name, version, holder)
+);
 `;
 
 interface VersionRow {
@@ -80,7 +100,11 @@ interface VersionRow {
  */
 export class ProjectionRunner {
   private readonly projections = new Map<string, Projection>();
-  private readonly options: Required<Omit<ProjectionRunnerOptions, 'logger'>>;
+  private readonly options: Required<Omit<ProjectionRunnerOptions, 'logger' | 'lease'>>;
+  /** One lease for the whole runner, not one per projection: projections at the same checkpoint share one read of the log. */
+  private readonly lease: JobLease | null;
+  /** This process, in `job_leases` and `projection_applied`. */
+  private readonly holder: string;
   private readonly logger: Pick<Logger, 'log' | 'warn' | 'error'>;
   private readonly failedUntil = new Map<string, number>();
   private loop?: Promise<void>;
@@ -106,6 +130,13 @@ export class ProjectionRunner {
       retryAfterMs: options.retryAfterMs ?? 5000,
     };
     this.logger = options.logger ?? new Logger('ProjectionRunner');
+    this.lease = options.lease === false ? null : new JobLease(db, 'projections', options.lease ?? {});
+    this.holder = this.lease?.holder ?? PROCESS_HOLDER;
+  }
+
+  /** Whether this process's loop is the one applying events (always true without a lease). */
+  get leading(): boolean {
+    return this.lease ? this.lease.held : this.loop !== undefined;
   }
 
   get names(): string[] {
@@ -118,6 +149,7 @@ export class ProjectionRunner {
    */
   async initialize(): Promise<void> {
     await this.db.exec(REGISTRY);
+    if (this.lease) await migrateJobLeases(this.db);
     for (const projection of this.projections.values()) {
       await this.db.transaction(async (tx) => {
         await lockProjection(tx, projection.name);
@@ -139,8 +171,15 @@ export class ProjectionRunner {
     if (this.loop) return;
     this.stopping = new AbortController();
     const signal = this.stopping.signal;
+    const lease = this.lease;
+    lease?.start();
     this.loop = (async () => {
       while (!signal.aborted) {
+        if (lease && !lease.held) {
+          // Another process applies the log; waitForPosition sees its progress in the registry.
+          await lease.waitUntilHeld(lease.renewEveryMs, signal);
+          continue;
+        }
         let progressed = false;
         try {
           progressed = await this.runOnce();
@@ -163,6 +202,8 @@ export class ProjectionRunner {
     this.stopping?.abort();
     await this.loop;
     this.loop = undefined;
+    // After the loop: no batch of ours is in flight when the next holder starts.
+    await this.lease?.stop();
   }
 
   /**
@@ -228,7 +269,8 @@ export class ProjectionRunner {
       if (BigInt(row?.low ?? '0') >= position || this.names.length === 0) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      // Woken by this process's runner; other processes' progress is seen by polling.
+      // Woken by this process's runner; other processes' progress (the lease holder's, when this
+      // process is not it) is seen by polling the registry: a checkpoint is committed with its batch.
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -263,6 +305,12 @@ export class ProjectionRunner {
         await tx.query(
           'update projection_versions set checkpoint = $3, last_error = null where name = $1 and version = $2',
           [version.name, version.version, String(fresh[fresh.length - 1].globalPosition)],
+        );
+        await tx.query(
+          `insert into projection_applied (name, version, holder, events, batches) values ($1, $2, $3, $4, 1)
+           on conflict (name, version, holder) do update
+             set events = projection_applied.events + excluded.events, batches = projection_applied.batches + 1, last_at = now()`,
+          [version.name, version.version, this.holder, fresh.length],
         );
         return true;
       });
@@ -304,6 +352,7 @@ export class ProjectionRunner {
       for (const old of versions.filter((v) => v.status === 'retired')) {
         await tx.query(`drop schema if exists "${old.schema}" cascade`);
         await tx.query('delete from projection_versions where name = $1 and version = $2', [old.name, old.version]);
+        await tx.query('delete from projection_applied where name = $1 and version = $2', [old.name, old.version]);
       }
       return true;
     });

@@ -8,10 +8,10 @@ import { AUTO_RECOMPUTE_EVERY_MS, LedgerLifecycle } from './ledger-lifecycle';
 /** The lifecycle's loop with stand-ins: what it runs, when, and that it holds off during a rebuild. */
 describe('LedgerLifecycle', () => {
   function harness() {
-    const state = { building: false, runOnce: 0, autoStarts: 0 };
-    const db = {
-      query: async () => [{ building: state.building }],
-    } as unknown as SqlDatabase;
+    const state = { building: false, leaseFree: true, runOnce: 0, autoStarts: 0 };
+    // The lease's statements see a free lease (one row back) or another holder's (none).
+    const query = async (sql: string) => (sql.includes('job_leases') ? (state.leaseFree ? [{ holder: 'this process' }] : []) : [{ building: state.building }]);
+    const db = { query, transaction: async <T>(work: (tx: unknown) => Promise<T>) => work({ query }) } as unknown as SqlDatabase;
     const worker = {
       runOnce: async () => {
         state.runOnce += 1;
@@ -23,7 +23,8 @@ describe('LedgerLifecycle', () => {
       },
     } as unknown as RecomputeWorker;
     const runner = { waitForPosition: async () => true, runOnce: async () => false } as unknown as ProjectionRunner;
-    const lifecycle = new LedgerLifecycle(db, {} as EventStore, { EVENT_POLL_INTERVAL_MS: 10 } as AppConfig, runner, worker);
+    const config = { EVENT_POLL_INTERVAL_MS: 10, JOB_LEASE_TTL_MS: 1000, JOB_LEASE_RENEW_MS: 50 } as AppConfig;
+    const lifecycle = new LedgerLifecycle(db, {} as EventStore, config, runner, worker);
     return { state, lifecycle };
   }
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,5 +60,16 @@ describe('LedgerLifecycle', () => {
     await until(() => state.runOnce > 0 && state.autoStarts > 0);
     await lifecycle.onModuleDestroy();
     expect(state.autoStarts).toBe(1);
+  });
+
+  it('runs nothing while another api process holds the recompute-worker lease, and takes over when it is free', async () => {
+    const { state, lifecycle } = harness();
+    state.leaseFree = false;
+    await lifecycle.onApplicationBootstrap();
+    await sleep(300);
+    expect(state).toMatchObject({ runOnce: 0, autoStarts: 0 });
+    state.leaseFree = true;
+    await until(() => state.runOnce > 0);
+    await lifecycle.stop();
   });
 });

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
-import { APP_CONFIG, PROJECTION_RUNNER, SQL_DATABASE, type AppConfig } from '@act/server/platform';
-import type { ProjectionRunner } from '@act/server/projections';
+import { APP_CONFIG, jobLeaseOptions, PROJECTION_RUNNER, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import { JobLease, migrateJobLeases, type ProjectionRunner } from '@act/server/projections';
 import { RecomputeWorker, seedCatalogue, usageLedgerProjection, type SeedCatalogueResult } from '@act/server/usage';
 import { abortableSleep } from '@act/util/core';
 
@@ -23,6 +23,8 @@ export const AUTO_RECOMPUTE_EVERY_MS = 10_000;
  * - Runs the `RecomputeWorker` from bootstrap until shutdown (stopped in onModuleDestroy, so
  *   before the platform closes the database): batches of running recomputes, their activation,
  *   and — at most every AUTO_RECOMPUTE_EVERY_MS — recomputes for price changes nobody started.
+ *   Only in the process holding the `recompute-worker` lease: with several api processes on one
+ *   database, the others would stage the same batches again.
  * - Never evaluates while the usage_ledger projection is being rebuilt (a `building` version:
  *   an admin rebuild, a code-version change at start, or `npm run projections:rebuild`). The
  *   read views then show the previous, possibly frozen, version; staging repriced rows or
@@ -40,6 +42,7 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
   /** How long a first start took to drive the read models through the seeded catalogue (null: nothing to do). */
   seedCatchUpMs: number | null = null;
   readonly idleWaitMs: number;
+  private readonly lease: JobLease;
 
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
@@ -50,6 +53,7 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
   ) {
     // Tests poll every 20 ms; production every 250 ms: the worker checks 4× less often, 100 ms–1 s.
     this.idleWaitMs = Math.min(1000, Math.max(100, config.EVENT_POLL_INTERVAL_MS * 4));
+    this.lease = new JobLease(db, 'recompute-worker', jobLeaseOptions(config));
   }
 
   async onModuleInit(): Promise<void> {
@@ -72,7 +76,8 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
 
   async onApplicationBootstrap(): Promise<void> {
     await this.catchUpWithSeed();
-    this.startLoop();
+    await migrateJobLeases(this.db);
+    this.start();
   }
 
   /**
@@ -96,15 +101,17 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
     this.logger.log(`Read models took in the price catalogue in ${this.seedCatchUpMs} ms`);
   }
 
-  private startLoop(): void {
+  /** Starts the recompute loop (and its lease's heartbeat); bootstrap does this. */
+  start(): void {
     if (this.loop) return;
+    this.lease.start();
     this.stopping = new AbortController();
     const signal = this.stopping.signal;
     this.loop = (async () => {
       while (!signal.aborted) {
         let progressed = false;
         try {
-          if (await this.rebuilding()) {
+          if (!this.lease.held || (await this.rebuilding())) {
             await abortableSleep(this.idleWaitMs * 5, signal);
             continue;
           }
@@ -123,10 +130,16 @@ export class LedgerLifecycle implements OnModuleInit, OnApplicationBootstrap, On
     })();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Stops the loop and lets the lease go, so another process takes the work over at once. */
+  async stop(): Promise<void> {
     this.stopping?.abort();
     await this.loop;
     this.loop = undefined;
+    await this.lease.stop();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stop();
   }
 
   /** True while a new version of the usage ledger projection is being built. */

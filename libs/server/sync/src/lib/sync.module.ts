@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { SyncAttentionSource } from './sync-attention.source';
 import { SyncController } from './sync.controller';
 import { SyncScheduler } from './sync-scheduler';
 import { SyncService } from './sync.service';
@@ -12,6 +13,7 @@ import { SyncService } from './sync.service';
   providers: [
     SyncService,
     SyncScheduler,
+    SyncAttentionSource,
   ],
   exports: [SyncService, SyncScheduler],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createSyncConnector, isSyncError, isSyncProvider, type SyncProgress } from '@act/server/connectors';
+import { createSyncConnector, isSyncError, isSyncProvider, type SyncConnectorOptions, type SyncProgress } from '@act/server/connectors';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { APP_CONFIG, AppConfig, SQL_DATABASE } from '@act/server/platform';
@@ -15,6 +15,14 @@ const LEASE_MS = 5 * 60_000;
 
 export type SyncOutcome = { state: 'started'; runId: string; done: Promise<void> } | { state: 'already-running' };
 
+/** A sync run that recorded new observations (see `SyncService.onRunFinished`). */
+export interface FinishedSyncRun {
+  readonly workspaceId: string;
+  readonly accountId: string;
+  /** The run's last event: once read models reach it, they hold everything the run recorded. */
+  readonly position: bigint;
+}
+
 /**
  * Runs one account's sync: takes the account's lease (so no other process or tick runs it at
  * the same time), plans the days to read from the sync checkpoint, reads them chunk by chunk
@@ -26,7 +34,13 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Sync');
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly leases: SyncLeases;
+  private readonly finishedListeners = new Set<(run: FinishedSyncRun) => void>();
   private readonly record: RecordUsageHandler;
+  /**
+   * Transport settings of the connectors (time-outs, retries, backoff); the defaults suit real providers.
+   * Tests against the local provider servers shorten them so a fault runs its course in milliseconds.
+   */
+  connectorOptions: SyncConnectorOptions = {};
   private readonly running = new Map<string, { runId: string; step: string | null; abort: AbortController; done: Promise<void> }>();
 
   constructor(
@@ -101,7 +115,7 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
       const account = await this.accounts.load({ workspaceId }, accountId);
       if (account.disconnected || !account.credentialId) throw Object.assign(new Error('The account has no credentials (disconnected, or never given): add its admin key.'), { category: 'auth', code: 'no_credentials' });
       const credential = await this.vault.reveal(account.credentialId, accountId);
-      const connector = createSyncConnector(account.provider as 'openai', { workspaceId, accountId, credential, baseUrl: account.settings.baseUrl });
+      const connector = createSyncConnector(account.provider as 'openai', { workspaceId, accountId, credential, baseUrl: account.settings.baseUrl }, this.connectorOptions);
       for (const chunk of chunks) {
         const result = await connector.sync(chunk, {
           signal,
@@ -128,8 +142,9 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
         });
         if (!(await this.leases.renew(accountId, this.holder, LEASE_MS))) throw Object.assign(new Error('Another process took over this account’s sync.'), { category: 'transient', code: 'lease_lost' });
       }
-      await append({ type: 'SyncRunCompleted', data: { runId, workspaceId, accountId, pendingDays: [...pendingDays].sort(), appended, requests, warnings: warnings.slice(0, 50) } });
+      const completed = await append({ type: 'SyncRunCompleted', data: { runId, workspaceId, accountId, pendingDays: [...pendingDays].sort(), appended, requests, warnings: warnings.slice(0, 50) } });
       this.logger.log(`Account ${accountId}: ${days} days synced, ${appended} new observations`);
+      if (appended > 0) this.notifyFinished({ workspaceId, accountId, position: completed.position });
     } catch (error) {
       const { category, code, message } = describeFailure(error);
       await append({ type: 'SyncRunFailed', data: { runId, workspaceId, accountId, category, code, message } });
@@ -138,6 +153,26 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
         await this.accounts
           .pauseAfterSyncFailure(workspaceId, accountId, `Sync paused: ${message} Fix the key (rotate the credentials), then resume sync.`)
           .catch((error: Error) => this.logger.warn(`Could not pause account ${accountId}: ${error.message}`));
+      }
+    }
+  }
+
+  /**
+   * Calls `listener` after each run in this process that recorded new observations, with the
+   * position to wait for before reading them. Lets other modules react to official data (the
+   * request-log fold stops counting days the usage API reported) without sync knowing them.
+   */
+  onRunFinished(listener: (run: FinishedSyncRun) => void): () => void {
+    this.finishedListeners.add(listener);
+    return () => this.finishedListeners.delete(listener);
+  }
+
+  private notifyFinished(run: FinishedSyncRun): void {
+    for (const listener of this.finishedListeners) {
+      try {
+        listener(run);
+      } catch (error) {
+        this.logger.warn(`A sync-finished listener failed: ${(error as Error).message}`);
       }
     }
   }

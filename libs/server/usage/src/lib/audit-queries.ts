@@ -60,6 +60,9 @@ export class AuditQueries {
          from cost_estimates e
          left join usage_latest u on u.workspace_id = e.workspace_id and u.account_id = e.account_id and u.day = e.day
                                  and u.request_type = e.request_type and u.event_id = e.usage_event_id
+                                 -- the month again on the joined side: without it the planner may hash
+                                 -- the whole usage_latest, and the query grows with the ledger, not the month
+                                 and u.day >= $2::date and u.day < $3::date
         where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
         order by e.account_id, e.day, e.request_type`,
       [workspaceId, range.start, range.end, selected],

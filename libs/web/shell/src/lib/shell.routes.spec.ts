@@ -24,11 +24,7 @@ describe('shellRoutes', () => {
 
   it('names the page of every placeholder route', () => {
     const placeholders = shellRoutes.filter((route) => route.data);
-    expect(placeholders.map((route) => route.data?.['page'])).toEqual([
-      'Forecast',
-      'Budgets & alerts',
-      'Settings',
-    ]);
+    expect(placeholders.map((route) => route.data?.['page'])).toEqual(['Settings']);
   });
 
   it('lazy-loads the usage pages with their own route tables', async () => {
@@ -36,6 +32,13 @@ describe('shellRoutes', () => {
     await expect(childComponentName('usage')).resolves.toBe('UsageExplorerPage');
     await expect(childComponentName('audit')).resolves.toBe('AuditPage');
     await expect(childComponentName('prices')).resolves.toBe('PricingPage');
+  });
+
+  it('lazy-loads the forecast and budgets & alerts pages from @act/web/budgets', async () => {
+    await expect(childComponentName('forecast')).resolves.toBe('ForecastPage');
+    await expect(childComponentName('budgets')).resolves.toBe('BudgetsPage');
+    const forecast = shellRoutes.find((route) => route.path === 'forecast');
+    expect(forecast?.title).toBe('Forecast · AI Cost Tracker');
   });
 
   it('serves the overview at the root only, and manual entries & import below /usage', async () => {
@@ -48,7 +51,7 @@ describe('shellRoutes', () => {
 
   it('lazy-loads the real pages', async () => {
     await expect(componentName('status')).resolves.toBe('SystemStatusPage');
-    await expect(componentName('forecast')).resolves.toBe('ComingSoonPage');
+    await expect(componentName('settings')).resolves.toBe('ComingSoonPage');
     await expect(componentName('accounts')).resolves.toBe('AccountsPage');
     await expect(componentName('members')).resolves.toBe('MembersPage');
     await expect(componentName('ingest-keys')).resolves.toBe('IngestKeysPage');

@@ -1,5 +1,6 @@
 import { Route, Routes } from '@angular/router';
 import { IDENTITY_PAGES, guestGuard } from '@act/web/identity';
+import { BUDGET_PAGES } from '@act/web/budgets';
 import { USAGE_PAGES } from '@act/web/usage';
 import { PRODUCT_NAME } from './product';
 import { NAV_ITEMS } from './shell/nav-items';
@@ -10,14 +11,16 @@ export interface ComingSoonRouteData {
 }
 
 /**
- * Pages with their own route table (children, route providers): the usage pages, whose charts
- * need an animation provider that stays on their lazy routes.
+ * Pages with their own route table (children, route providers): the usage, forecast and budgets
+ * pages, whose charts need an animation provider that stays on their lazy routes.
  */
 const WITH_CHILDREN: Record<string, Route['loadChildren']> = {
   '': USAGE_PAGES.dashboard,
   usage: USAGE_PAGES.usage,
   audit: USAGE_PAGES.audit,
   prices: USAGE_PAGES.prices,
+  forecast: BUDGET_PAGES.forecast,
+  budgets: BUDGET_PAGES.budgets,
 };
 
 /** Single-component pages; every other nav entry gets the placeholder. */

@@ -512,6 +512,26 @@ describe('OpenAiSyncConnector: errors', () => {
     expect(error).toMatchObject({ category: 'provider_schema_changed', code: 'not_json', httpStatus: 200 });
   });
 
+  it('JSON cut off mid-answer is retried, and transient when it keeps happening (never a schema change)', async () => {
+    await start();
+    const plain = await connector().sync({ from: '2026-11-20', to: '2026-11-20' });
+    // A proxy that cuts the answer but sends a matching Content-Length, then one that drops the connection mid-body.
+    server?.setFault({ kind: 'truncated', lengthMatches: true }, { path: '/v1/organization/costs' });
+    server?.setFault({ kind: 'truncated' }, { path: '/v1/organization/usage/completions' });
+    const recovered = await connector().sync({ from: '2026-11-20', to: '2026-11-20' });
+    expect(recovered.costs.map((e) => e.id)).toEqual(plain.costs.map((e) => e.id));
+    expect(recovered.usage.map((e) => e.id)).toEqual(plain.usage.map((e) => e.id));
+    expect(server?.requests.filter((r) => r.fault === 'truncated')).toHaveLength(2);
+
+    server?.setFault({ kind: 'truncated', lengthMatches: true }, { times: Infinity });
+    const cut = await syncError(connector({ retry: { maxAttempts: 2 } }).sync({ from: '2026-11-20', to: '2026-11-20' }));
+    expect(cut).toMatchObject({ category: 'transient', code: 'truncated_answer', httpStatus: 200, attempts: 2 });
+    server?.clearFaults();
+    server?.setFault({ kind: 'truncated' }, { times: Infinity });
+    const dropped = await syncError(connector({ retry: { maxAttempts: 2 } }).sync({ from: '2026-11-20', to: '2026-11-20' }));
+    expect(dropped).toMatchObject({ category: 'transient', code: 'connection_lost', attempts: 2 });
+  });
+
   it('nothing listening: unreachable; a wrong path: not_found', async () => {
     await start();
     const base = server?.baseUrl ?? '';

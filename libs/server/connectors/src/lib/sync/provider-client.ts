@@ -163,6 +163,20 @@ export class ProviderClient {
           );
         }
         const body = parseProviderJson(outcome.text);
+        if (body === undefined && looksLikeCutJson(outcome.text)) {
+          // JSON that starts well and ends early was cut in transit (a proxy, a dropped stream): not a change of
+          // the provider's format, so retried like a dropped connection, and transient if it keeps happening.
+          if (!last) {
+            await this.wait(backoffDelayMs(attempt, this.policy, this.random), endpoint, attempt);
+            continue;
+          }
+          throw fail(
+            'transient',
+            'truncated_answer',
+            `${label} answered with JSON that stops part-way (HTTP ${status}) after ${attempt} attempts; the answer was cut off on the way, try again later.`,
+            { httpStatus: status, attempts: attempt },
+          );
+        }
         if (body === undefined) {
           const type = outcome.headers.get('content-type') ?? 'no content type';
           throw fail(
@@ -272,6 +286,12 @@ export class ProviderClient {
       attempts,
     });
   }
+}
+
+/** A 200 whose text opens like a JSON document but does not parse: cut off, not another format. */
+function looksLikeCutJson(text: string): boolean {
+  const start = text.trimStart()[0];
+  return start === '{' || start === '[';
 }
 
 function networkCategory(

@@ -8,7 +8,7 @@
  * | `auth` | pause the account: the key is wrong, revoked or missing (HTTP 401) |
  * | `permission` | pause the account: the key works but may not read usage (403, OpenAI's 401 "Missing scopes") |
  * | `rate_limited` | retry later, not before `retryAfterMs` when given (429 after every attempt, or a long Retry-After) |
- * | `transient` | retry on the next tick (5xx / 529 after every attempt, dropped connections, cancelled runs) |
+ * | `transient` | retry on the next tick (5xx / 529 after every attempt, dropped connections, JSON cut off mid-answer, cancelled runs) |
  * | `provider_schema_changed` | needs attention: the answer no longer has the documented shape (missing field, wrong type, repeating cursor, non-JSON 200, a rejected request) |
  * | `unreachable` | needs attention: nothing answered (DNS, refused, TLS, time-outs), 404 at the base URL, redirects, an invalid base URL |
  */
@@ -38,6 +38,7 @@ export type SyncErrorCode =
   | 'retry_after_too_long'
   | 'server_error'
   | 'connection_lost'
+  | 'truncated_answer'
   | 'timeout'
   | 'aborted'
   | 'network'

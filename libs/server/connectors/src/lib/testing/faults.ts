@@ -14,6 +14,12 @@ export type TestServerFault =
   | { kind: 'reset' }
   /** 200 with an HTML page, like a captive portal or a wrong host. */
   | { kind: 'malformed' }
+  /**
+   * The normal JSON answer cut in half. By default `Content-Length` announces the whole answer and the socket
+   * closes after the first half (a connection lost mid-body); with `lengthMatches: true` the header matches the
+   * cut text, so the HTTP exchange looks complete but the JSON ends early (a proxy that cut the answer).
+   */
+  | { kind: 'truncated'; lengthMatches?: boolean }
   /** The normal answer, after `delayMs` (a slow endpoint: time-outs, or patience). */
   | { kind: 'slow'; delayMs: number }
   /**

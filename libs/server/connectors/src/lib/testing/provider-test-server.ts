@@ -131,6 +131,10 @@ export async function startProviderTestServer(
 
     const fault = faults.take(request.url.pathname);
     if (fault) record.fault = fault.kind;
+    if (fault?.kind === 'truncated') {
+      sendTruncated(res, answer(request, presented, key), fault.lengthMatches === true);
+      return;
+    }
     if (fault && !isAnswerFault(fault)) {
       applyFault(fault, req, res);
       return;
@@ -203,6 +207,9 @@ export async function startProviderTestServer(
       case 'reset':
         req.socket.destroy();
         return;
+      case 'truncated':
+        // Handled before the normal answer is computed (it needs that answer).
+        return;
       case 'malformed':
         send(res, {
           status: 200,
@@ -262,6 +269,23 @@ function send(res: ServerResponse, reply: Reply): void {
     'content-length': String(Buffer.byteLength(text)),
   });
   res.end(text);
+}
+
+/** Half of the answer's text; see the `truncated` fault. */
+function sendTruncated(res: ServerResponse, reply: Reply, lengthMatches: boolean): void {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  const cut = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  res.writeHead(reply.status, {
+    'content-type': 'application/json',
+    ...reply.headers,
+    'content-length': String(Buffer.byteLength(lengthMatches ? cut : text)),
+  });
+  if (lengthMatches) {
+    res.end(cut);
+    return;
+  }
+  // Flush the first half, then drop the connection before the announced length is reached.
+  res.write(cut, () => res.socket?.destroy());
 }
 
 function recordOf(request: TestRequest, credential: string): RecordedRequest {

@@ -21,9 +21,40 @@ import {
   text,
   tick,
 } from '../testing/usage-fixtures.testing';
+import { lastDayOfMonth } from '../money/dates';
 import { AuditPage } from './audit-page';
 
 const AUDIT = `${WS_URL}/audit`;
+
+function side(totalTokens: number, requests: number, cost: string | null) {
+  return {
+    tokens: { inputUncached: totalTokens, inputCachedRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 },
+    units: { requests, images: 0, audioSeconds: 0, characters: 0, searchQueries: 0, webSearchCalls: 0 },
+    totalTokens,
+    cost,
+    partlyUnpriced: false,
+  };
+}
+
+/** A day where the usage API saw 1,100 tokens and the request logs 385. */
+function coverageRow(day: string) {
+  const gap = side(715, 2, '0.000107');
+  return {
+    accountId: 'acc1',
+    day,
+    requestKind: 'openai|gpt-4o-mini|chat/completions',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    operation: 'chat/completions',
+    serviceTier: 'standard',
+    contextTier: 'standard',
+    status: 'not-logged',
+    official: side(1100, 5, '0.000165'),
+    logged: side(385, 3, '0.000058'),
+    gap: { tokens: gap.tokens, units: gap.units, totalTokens: 715, cost: '0.000107' },
+    currency: 'USD',
+  };
+}
 
 describe('AuditPage', () => {
   let harness: RouterTestingHarness;
@@ -55,6 +86,9 @@ describe('AuditPage', () => {
         { month, totals: { estimated: '20.5', reconciled: '1.1', difference: '0.1' } },
       ),
     );
+    const coverage = await nextRequest(get(`${WS_URL}/coverage`), 'coverage');
+    expect([coverage.request.params.get('from'), coverage.request.params.get('to')]).toEqual([`${month}-01`, lastDayOfMonth(month)]);
+    coverage.flush({ items: [coverageRow(`${month}-01`)], nextCursor: null });
     await settle();
     return harness.routeNativeElement as HTMLElement;
   }
@@ -130,6 +164,17 @@ describe('AuditPage', () => {
     byTestId<HTMLButtonElement>(el, 'audit-detail-close')?.click();
     await settle();
     expect(byTestId(el, 'audit-detail')).toBeNull();
+  });
+
+  it('shows the coverage gap between the usage API and the request logs', async () => {
+    const el = await open('viewer');
+    expect(text(el, 'coverage-summary')).toBe('1 of 1 account-days have a gap; not logged in total: 715 tokens ($0.000107).');
+    const row = allByTestId(el, 'coverage-row')[0] as HTMLElement;
+    expect(text(row, 'coverage-official')).toBe('1,100 tokens · 5 req · $0.000165');
+    expect(text(row, 'coverage-logged')).toBe('385 tokens · 3 req · $0.000058');
+    expect(text(row, 'coverage-gap')).toBe('+715 tokens · +$0.000107');
+    expect(byTestId(row, 'coverage-status')?.dataset['status']).toBe('not-logged');
+    expect(row.textContent).toContain('OpenAI production');
   });
 
   it('lets an admin close an ended month after confirming, then reloads it', async () => {

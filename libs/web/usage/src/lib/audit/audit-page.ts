@@ -26,6 +26,7 @@ import { CostStatusLegend } from '../status/cost-status-legend';
 import { confirmAction } from '../ui/confirm-dialog';
 import { ObservationsTable } from '../ui/observations-table';
 import { AuditRow, auditMatrix, cellFigure, unpricedRows } from './audit-model';
+import { CoverageSection } from './coverage-section';
 
 interface Selection {
   row: AuditRow;
@@ -42,6 +43,7 @@ interface Selection {
   imports: [
     CostStatusChip,
     CostStatusLegend,
+    CoverageSection,
     DatePipe,
     EstimatePipe,
     JsonPipe,
@@ -85,6 +87,10 @@ export class AuditPage {
     stream: ({ params: ws }) => this.directory.list(ws),
   });
 
+  /** Account id → display name, for the coverage section. */
+  protected readonly accountNameMap = computed(
+    () => new Map([...accountNames(this.accounts.hasValue() ? this.accounts.value() : [])].map(([id, account]) => [id, account.displayName])),
+  );
   protected readonly currency = computed(() => (this.audit.hasValue() ? this.audit.value().currency : 'USD'));
   protected readonly matrix = computed(() =>
     this.audit.hasValue()

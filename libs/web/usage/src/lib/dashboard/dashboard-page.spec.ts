@@ -4,8 +4,10 @@ import { TestBed } from '@angular/core/testing';
 import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { provideRouter } from '@angular/router';
 import type { AccountDto, UsageMonthSummaryDto, WorkspaceRole } from '@act/contracts';
+import type { BudgetDto, ForecastResponseDto } from '@act/web/budgets';
 import {
   NO_ANIMATIONS,
+  WS,
   WS_URL,
   accountFixture,
   allByTestId,
@@ -19,6 +21,53 @@ import {
   tick,
 } from '../testing/usage-fixtures.testing';
 import { DashboardPage } from './dashboard-page';
+import { isEmptySummary } from './dashboard-model';
+
+const BUDGET: BudgetDto = {
+  id: 'b1',
+  name: 'Whole workspace',
+  scope: { kind: 'workspace', key: null, label: 'Workspace' },
+  amount: '20',
+  currency: 'USD',
+  thresholds: [50, 80, 100],
+  month: '2026-03',
+  spent: '12.5',
+  percentUsed: 62.5,
+  createdAt: '2026-03-01T00:00:00Z',
+  updatedAt: '2026-03-01T00:00:00Z',
+};
+
+const FORECAST: ForecastResponseDto = {
+  workspaceId: WS,
+  month: '2026-03',
+  today: '2026-03-03',
+  currency: 'USD',
+  groupBy: 'workspace',
+  series: [
+    {
+      key: null,
+      label: 'Workspace',
+      forecast: {
+        spent: '12.5',
+        point: '40',
+        p80: { lower: '30', upper: '55' },
+        p95: { lower: '25', upper: '70' },
+        method: 'run-rate-wide',
+        confidence: 'insufficient',
+        insufficientHistory: true,
+        historyDays: 2,
+        daysComplete: 2,
+        daysInMonth: 31,
+        daily: [
+          { day: '2026-03-01', actual: true, median: '6', p80: { lower: '6', upper: '6' }, p95: { lower: '6', upper: '6' } },
+          { day: '2026-03-02', actual: true, median: '12.5', p80: { lower: '12.5', upper: '12.5' }, p95: { lower: '12.5', upper: '12.5' } },
+          { day: '2026-03-03', actual: false, median: '14', p80: { lower: '13', upper: '16' }, p95: { lower: '12.6', upper: '18' } },
+        ],
+      },
+    },
+  ],
+  budgets: [],
+};
 
 describe('DashboardPage', () => {
   beforeEach(() => {
@@ -38,8 +87,18 @@ describe('DashboardPage', () => {
     (await nextRequest(get(`${WS_URL}/accounts`), 'accounts')).flush({ items: accounts, nextCursor: null });
     (await nextRequest(get('api/v1/health'), 'health')).flush({ status: 'ok' });
     await tick();
+    fixture.detectChanges();
+    if (!isEmptySummary(summary)) await answerBudgetRow();
     await fixture.whenStable();
     return { fixture, el: fixture.nativeElement as HTMLElement };
+  }
+
+  /** The budgets row (web-budgets, loaded with the page): forecast, budgets, active alerts. */
+  async function answerBudgetRow(): Promise<void> {
+    (await nextRequest(get(`${WS_URL}/forecast`), 'forecast')).flush(FORECAST);
+    (await nextRequest(get(`${WS_URL}/budgets`), 'budgets')).flush({ items: [BUDGET], nextCursor: null });
+    (await nextRequest(get(`${WS_URL}/alerts`), 'alerts')).flush({ items: [], nextCursor: null });
+    await tick();
   }
 
   it('shows month to date with currency, a lower bound when some usage is unpriced, and reconciled beside it', async () => {
@@ -99,5 +158,15 @@ describe('DashboardPage', () => {
     await tick();
     await fixture.whenStable();
     expect(text(el, 'dashboard-estimated')).toBe('at least $9.00');
+  });
+
+  it('shows the forecast band against the workspace budget, the budget bar and the active alerts', async () => {
+    const { el } = await render(summaryFixture());
+    const row = byTestId(el, 'dashboard-budgets') as HTMLElement;
+    expect(byTestId(row, 'forecast-chart')).not.toBeNull();
+    expect(text(row, 'dashboard-forecast-point')).toBe('Month-end $40.00 (80%: $30.00 – $55.00)');
+    expect(text(row, 'dashboard-forecast-insufficient')).toContain('Only 2 days of history');
+    expect(text(row, 'budget-bar-percent')).toBe('62.5%');
+    expect(text(row, 'alert-list-empty')).toBe('No active alerts.');
   });
 });

@@ -1,4 +1,5 @@
-import { Component, computed, inject, signal } from '@angular/core';
+import { NgComponentOutlet } from '@angular/common';
+import { Component, computed, inject, resource, signal } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -6,6 +7,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
+import { BUDGET_WIDGETS } from '@act/web/budgets';
 import { WorkspaceContext } from '@act/web/identity';
 import { AccountDirectory, accountNames } from '../data-access/accounts';
 import { UsageApi } from '../data-access/usage-api';
@@ -33,6 +35,7 @@ import { ServerHealthLine } from './server-health-line';
     MatTableModule,
     MatTooltipModule,
     MoneyPipe,
+    NgComponentOutlet,
     RouterLink,
     ServerHealthLine,
   ],
@@ -81,6 +84,18 @@ export class DashboardPage {
   protected readonly canConnect = computed(() => this.context.can('accounts:manage'));
   protected readonly canCreateKeys = computed(() => this.context.can('ingest-keys:manage'));
   protected readonly canRecord = computed(() => this.context.can('usage:record'));
+  protected readonly canManageBudgets = computed(() => this.context.can('budgets:manage'));
+
+  /**
+   * The budgets row (forecast band against the budget, budget bars, active alerts) comes from
+   * web-budgets, loaded with this page rather than with the app.
+   */
+  protected readonly budgetWidgets = resource({ loader: () => BUDGET_WIDGETS() });
+  protected readonly budgetInputs = computed(() => ({
+    workspaceId: this.context.currentId(),
+    month: this.month(),
+    canManage: this.canManageBudgets(),
+  }));
 
   protected readonly data = computed(() => (this.summary.hasValue() ? this.summary.value() : null));
   protected readonly empty = computed(() => {

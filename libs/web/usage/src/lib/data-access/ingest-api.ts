@@ -39,11 +39,16 @@ export class IngestApi {
     return this.http.delete<WriteResponse>(workspaceUrl(workspaceId, 'manual-entries', entryId));
   }
 
-  /** Sends the file as `text/csv`; a dry run validates and reports, writing nothing. */
-  importCsv(workspaceId: string, csv: string, dryRun: boolean): Observable<ImportReportDto> {
+  /**
+   * Sends the file as `text/csv`; a dry run validates and reports, writing nothing. `accountId`
+   * is the account of an export that names none of ours (Azure, AWS, OpenAI usage page).
+   */
+  importCsv(workspaceId: string, csv: string, dryRun: boolean, accountId: string | null = null): Observable<ImportReportDto> {
+    let params = new HttpParams().set('dryRun', String(dryRun));
+    if (accountId) params = params.set('accountId', accountId);
     return this.http
       .post<ImportReportDto>(workspaceUrl(workspaceId, 'imports'), csv, {
-        params: new HttpParams().set('dryRun', String(dryRun)),
+        params,
         headers: new HttpHeaders({ 'Content-Type': 'text/csv' }),
       })
       .pipe(

@@ -1,4 +1,5 @@
 import type { AccountDto, AuditObservationDto, CostRowCountsDto, DailyCostPointDto, UsageGroupBy } from '@act/contracts';
+import type { AnomalyDto } from '@act/web/budgets';
 import { providerLabel } from '../data-access/providers';
 import { addDays, daysBetween, isDay, shortDay, utcDay } from '../money/dates';
 import { chartValue, compareDecimals, formatMoney, sumDecimals } from '../money/money';
@@ -174,4 +175,36 @@ export function observationsOfGroup(
     case 'project':
       return observations.filter((o) => (o.project ?? null) === row.key);
   }
+}
+
+/**
+ * The anomaly window matching the explorer's range: judged days end yesterday at the latest (today
+ * is not complete) and go back at most 90 days (the API's limit). null when no day of the range
+ * can be judged.
+ */
+export function anomalyWindow(filters: ExplorerFilters, today: Date = new Date()): { through: string; days: number } | null {
+  const yesterday = addDays(utcDay(today), -1);
+  const through = filters.to < yesterday ? filters.to : yesterday;
+  if (through < filters.from) return null;
+  return { through, days: Math.min(90, daysBetween(filters.from, through).length) };
+}
+
+/** Marks on the chart's day ticks: ▲ a spike, ▼ a drop (both when a day has both). */
+export function anomalyMarks(anomalies: readonly AnomalyDto[], filters: ExplorerFilters): Record<string, string> {
+  const marks: Record<string, string> = {};
+  for (const anomaly of anomalies) {
+    if (anomaly.day < filters.from || anomaly.day > filters.to) continue;
+    const tick = shortDay(anomaly.day);
+    const symbol = anomaly.kind === 'spike' ? '▲' : '▼';
+    if (!(marks[tick] ?? '').includes(symbol)) marks[tick] = `${marks[tick] ?? ''}${symbol}`;
+  }
+  return marks;
+}
+
+/** The anomalies inside the range, newest first, worst first within a day. */
+export function anomaliesInRange(anomalies: readonly AnomalyDto[], filters: ExplorerFilters): AnomalyDto[] {
+  const rank = { critical: 0, warning: 1, info: 2 } as const;
+  return anomalies
+    .filter((a) => a.day >= filters.from && a.day <= filters.to)
+    .sort((a, b) => b.day.localeCompare(a.day) || rank[a.severity] - rank[b.severity]);
 }

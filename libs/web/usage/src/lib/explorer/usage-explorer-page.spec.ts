@@ -5,6 +5,7 @@ import { provideNoopAnimations } from '@angular/platform-browser/animations';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type { DailyCostPointDto, DailyCostSeriesDto } from '@act/contracts';
+import type { AnomaliesResponseDto, AnomalyDto } from '@act/web/budgets';
 import {
   NO_ANIMATIONS,
   WS,
@@ -23,6 +24,11 @@ import {
 import { UsageExplorerPage } from './usage-explorer-page';
 
 const DAILY = `${WS_URL}/usage/daily`;
+const ANOMALIES = `${WS_URL}/anomalies`;
+
+function anomaliesAnswer(items: AnomalyDto[] = []): AnomaliesResponseDto {
+  return { workspaceId: WS, from: '2026-03-01', through: '2026-03-03', sensitivity: 'medium', threshold: 3.5, items, series: [] };
+}
 
 function series(points: DailyCostPointDto[], groupBy: DailyCostSeriesDto['groupBy'] = 'account'): DailyCostSeriesDto {
   return { workspaceId: WS, from: '2026-03-01', to: '2026-03-03', groupBy, currency: 'USD', costVersion: 1, points };
@@ -58,10 +64,19 @@ describe('UsageExplorerPage', () => {
     return harness.routeNativeElement as HTMLElement;
   }
 
+  /** Answers the anomaly reads the chart marks come from (web-budgets' client loads with the page). */
+  async function answerAnomalies(items: AnomalyDto[] = []): Promise<void> {
+    for (let i = 0; i < 5; i++) {
+      await tick();
+      for (const req of http.match(get(ANOMALIES))) req.flush(anomaliesAnswer(items));
+    }
+  }
+
   /** Renders what arrived. Not while a request is open: HttpClient holds whenStable until it is answered. */
   async function settle(): Promise<void> {
-    await tick();
+    await answerAnomalies();
     harness.detectChanges();
+    await answerAnomalies();
     await harness.fixture.whenStable();
   }
 
@@ -166,5 +181,28 @@ describe('UsageExplorerPage', () => {
     expect(saved).toEqual(['usage_2026-03-01_2026-03-03_v1.csv']);
     expect(text(el, 'usage-export-csv')).toBe('CSV');
     click.mockRestore();
+  });
+
+  it('marks anomaly days on the chart and lists them with their severity, spikes and drops apart', async () => {
+    const el = await open('/usage?from=2026-03-01&to=2026-03-03&groupBy=account');
+    (await nextRequest(get(DAILY), 'daily')).flush(series(POINTS));
+    const req = await nextRequest(get(ANOMALIES), 'anomalies');
+    expect(req.request.params.get('through')).toBe('2026-03-03');
+    expect(req.request.params.get('days')).toBe('3');
+    const scope = { kind: 'account' as const, key: 'acc1', label: 'OpenAI production' };
+    req.flush(
+      anomaliesAnswer([
+        { scope, day: '2026-03-02', kind: 'drop-to-zero', severity: 'critical', cost: '0', expected: '1.2', lower: '0.5', upper: '2.5', score: -6.1 },
+        { scope, day: '2026-03-01', kind: 'spike', severity: 'warning', cost: '1.5', expected: '0.3', lower: '0.1', upper: '0.9', score: 4.2 },
+      ]),
+    );
+    await settle();
+    const marks = allByTestId(el, 'usage-anomaly');
+    expect(marks.map((m) => [m.dataset['kind'], m.dataset['severity']])).toEqual([
+      ['drop-to-zero', 'critical'],
+      ['spike', 'warning'],
+    ]);
+    expect(marks[0]?.textContent?.replace(/\s+/g, ' ').trim()).toBe('▼ Mar 2 · OpenAI production: $0.00 (Drop to zero, critical)');
+    expect(marks[1]?.textContent?.replace(/\s+/g, ' ').trim()).toBe('▲ Mar 1 · OpenAI production: $1.50 (Spike, warning)');
   });
 });

@@ -1,4 +1,4 @@
-import { Component, computed, inject, signal } from '@angular/core';
+import { Component, Injector, computed, inject, resource, signal } from '@angular/core';
 import { rxResource, toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -11,13 +11,16 @@ import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import type { UsageGroupBy } from '@act/contracts';
 import { USAGE_GROUP_BYS } from '@act/contracts';
+import { BUDGET_WIDGETS } from '@act/web/budgets';
 import { WorkspaceContext } from '@act/web/identity';
-import { firstValueFrom, map } from 'rxjs';
+import { firstValueFrom, from, map, switchMap } from 'rxjs';
 import { AccountDirectory, accountNames } from '../data-access/accounts';
 import { ExportApi, ExportFormat, saveFile } from '../data-access/export-api';
 import { UsageApi } from '../data-access/usage-api';
 import { describeError } from '../http/problem';
 import { EstimatePipe } from '../money/estimate-pipe';
+import { shortDay } from '../money/dates';
+import { formatMoney } from '../money/money';
 import { MoneyPipe } from '../money/money-pipe';
 import { CostStatusChip } from '../status/cost-status-chip';
 import { CostStackedChart } from '../ui/charts/cost-stacked-chart';
@@ -26,6 +29,9 @@ import {
   DayRow,
   ExplorerFilters,
   GROUP_BY_LABELS,
+  anomaliesInRange,
+  anomalyMarks,
+  anomalyWindow,
   dayRows,
   filtersFromParams,
   filtersProblem,
@@ -67,6 +73,7 @@ export class UsageExplorerPage {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly injector = inject(Injector);
 
   protected readonly groupBys = USAGE_GROUP_BYS;
   protected readonly groupByLabels = GROUP_BY_LABELS;
@@ -104,6 +111,26 @@ export class UsageExplorerPage {
   protected readonly totals = computed(() => groupTotals(this.points(), this.filters().groupBy, this.accountMap()));
   protected readonly rows = computed(() => dayRows(this.points(), this.filters().groupBy, this.accountMap()));
   protected readonly chart = computed(() => stackedSeries(this.points(), this.filters(), this.accountMap(), this.currency()));
+
+  /** web-budgets' API client and labels, loaded with this page (not with the app). */
+  private readonly budgetWidgets = resource({ loader: () => BUDGET_WIDGETS() });
+  /** Spikes and drops per account and model over the range's complete days, marked on the chart. */
+  protected readonly anomalies = rxResource({
+    params: () => {
+      const ws = this.context.currentId();
+      const window = this.problem() ? null : anomalyWindow(this.filters());
+      return ws && window ? { ws, ...window } : undefined;
+    },
+    stream: ({ params }) =>
+      from(BUDGET_WIDGETS()).pipe(
+        switchMap((widgets) => this.injector.get(widgets.BudgetsApi).anomalies(params.ws, { days: params.days, through: params.through })),
+      ),
+  });
+  private readonly anomalyItems = computed(() => (this.anomalies.hasValue() ? this.anomalies.value().items : []));
+  protected readonly anomalyList = computed(() => anomaliesInRange(this.anomalyItems(), this.filters()));
+  protected readonly marks = computed(() => anomalyMarks(this.anomalyItems(), this.filters()));
+  protected readonly anomalyLabels = computed(() => (this.budgetWidgets.hasValue() ? this.budgetWidgets.value().ANOMALY_LABELS : null));
+  protected readonly day = shortDay;
 
   protected readonly totalColumns = ['group', 'estimated', 'reconciled', 'rows', 'flags'];
   protected readonly dayColumns = ['day', 'group', 'estimated', 'reconciled', 'flags'];
@@ -167,6 +194,10 @@ export class UsageExplorerPage {
     } finally {
       this.exporting.set(null);
     }
+  }
+
+  protected money(value: string): string {
+    return formatMoney(value, this.currency());
   }
 
   protected errorOf(error: unknown, fallback: string): string {

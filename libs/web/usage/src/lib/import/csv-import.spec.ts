@@ -87,4 +87,26 @@ describe('CsvImport', () => {
     ]);
     expect(byTestId<HTMLButtonElement>(el, 'import-apply')?.disabled).toBe(true);
   });
+  it('lists the formats it reads, including the OpenAI usage page exports, and sends the chosen account with the file', async () => {
+    const { fixture, el } = await choose('start_time,num_model_requests,input_tokens,output_tokens,model\n');
+    expect(allByTestId(el, 'import-format').map((li) => li.textContent ?? '')).toEqual([
+      expect.stringContaining('Our template'),
+      expect.stringContaining('Azure'),
+      expect.stringContaining('AWS'),
+      expect.stringContaining('OpenAI usage page export, Activity'),
+      expect.stringContaining('OpenAI usage page export, Cost'),
+    ]);
+    const first = await nextRequest(call('POST', `${WS_URL}/imports`), 'dry run without account');
+    expect(first.request.params.has('accountId')).toBe(false);
+    first.flush(report({ format: 'openai-usage', rows: { read: 0, valid: 0, invalid: 0 }, problems: [{ line: 1, column: null, message: 'pass ?accountId=' }] }));
+    await tick();
+    // Choosing the account checks the same file again, for that account.
+    const checking = (fixture.componentInstance as unknown as { onAccount(id: string | null): Promise<void> }).onAccount('acc-openai');
+    const second = await nextRequest(call('POST', `${WS_URL}/imports`), 'dry run with account');
+    expect(second.request.params.get('accountId')).toBe('acc-openai');
+    second.flush(report({ format: 'openai-usage' }));
+    await checking;
+    await fixture.whenStable();
+    expect(text(el, 'import-summary')).toContain('Dry run (openai-usage)');
+  });
 });

@@ -1,6 +1,9 @@
 import { Component, inject, input, output, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
+import type { AccountDto } from '@act/contracts';
 import { firstValueFrom } from 'rxjs';
 import { ImportRefused, IngestApi } from '../data-access/ingest-api';
 import { IMPORT_TEMPLATE_COLUMNS, ImportReportDto } from '../data-access/ingest-types';
@@ -9,19 +12,45 @@ import { describeError } from '../http/problem';
 
 type Step = 'choose' | 'checking' | 'checked' | 'importing' | 'imported';
 
+/** The layouts the API reads (recognized from the header), as the page lists them. */
+export const IMPORT_FORMAT_LIST: readonly { readonly id: string; readonly name: string; readonly needsAccount: boolean }[] = [
+  { id: 'template', name: 'Our template: one row per account, UTC day and model, holding that day\'s total', needsAccount: false },
+  { id: 'azure', name: 'Azure Cost Management cost details export (billed cost lines)', needsAccount: true },
+  { id: 'aws', name: 'AWS Cost Explorer CSV download (billed cost lines)', needsAccount: true },
+  { id: 'openai-usage', name: 'OpenAI usage page export, Activity → completions (usage per day, model and project)', needsAccount: true },
+  { id: 'openai-costs', name: 'OpenAI usage page export, Cost (billed cost lines)', needsAccount: true },
+];
+
 /**
  * CSV import in two steps: a dry run reports every row's problem and what would change; the
  * import is offered only for a file without problems (the API refuses anything else as a whole).
  */
 @Component({
   selector: 'act-csv-import',
-  imports: [MatButtonModule, MatTableModule],
+  imports: [MatButtonModule, MatFormFieldModule, MatSelectModule, MatTableModule],
   template: `
     <p class="muted">
-      Our template (one row per account, UTC day and model, holding that day's total), or an Azure Cost Management or AWS
-      Cost Explorer export. Importing the same file twice changes nothing.
+      The file's layout is recognized from its header. Importing the same file twice changes nothing.
       <button matButton type="button" data-testid="import-template" (click)="downloadTemplate()">Download the template</button>
     </p>
+    <ul class="muted formats" data-testid="import-formats">
+      @for (format of formats; track format.id) {
+        <li data-testid="import-format">{{ format.name }}{{ format.needsAccount ? ' — choose its account below' : '' }}</li>
+      }
+    </ul>
+    <p class="muted">
+      The Anthropic Console's usage and cost exports are not read: their columns are not documented. Connect the account with an
+      Admin API key instead.
+    </p>
+    <mat-form-field appearance="outline" class="account-field">
+      <mat-label>Account of an Azure, AWS or OpenAI export</mat-label>
+      <mat-select data-testid="import-account" [value]="accountId()" (selectionChange)="onAccount($event.value)">
+        <mat-option [value]="null">None (our template names its accounts)</mat-option>
+        @for (account of accounts(); track account.id) {
+          <mat-option [value]="account.id">{{ account.displayName }} ({{ account.provider }})</mat-option>
+        }
+      </mat-select>
+    </mat-form-field>
     <div class="file-row">
       <input type="file" accept=".csv,text/csv" data-testid="import-file" (change)="onFile($event)" />
       @if (fileName(); as name) {
@@ -90,13 +119,24 @@ type Step = 'choose' | 'checking' | 'checked' | 'importing' | 'imported';
     .report {
       margin: 8px 0 16px;
     }
+    .formats {
+      margin: 0 0 8px;
+    }
+    .account-field {
+      min-width: 320px;
+    }
   `,
 })
 export class CsvImport {
   private readonly api = inject(IngestApi);
 
   readonly workspaceId = input.required<string>();
+  /** Accounts an export without account ids can be imported into. */
+  readonly accounts = input<readonly AccountDto[]>([]);
   readonly imported = output<ImportReportDto>();
+
+  protected readonly formats = IMPORT_FORMAT_LIST;
+  protected readonly accountId = signal<string | null>(null);
 
   protected readonly step = signal<Step>('choose');
   protected readonly fileName = signal<string | null>(null);
@@ -113,13 +153,19 @@ export class CsvImport {
     await this.check();
   }
 
+  /** A new account changes what the file means: check it again. */
+  protected async onAccount(accountId: string | null): Promise<void> {
+    this.accountId.set(accountId);
+    await this.check();
+  }
+
   private async check(): Promise<void> {
     if (this.csv === null) return;
     this.step.set('checking');
     this.report.set(null);
     this.error.set(null);
     try {
-      this.report.set(await firstValueFrom(this.api.importCsv(this.workspaceId(), this.csv, true)));
+      this.report.set(await firstValueFrom(this.api.importCsv(this.workspaceId(), this.csv, true, this.accountId())));
       this.step.set('checked');
     } catch (error) {
       this.error.set(describeError(error, 'The file could not be checked.'));
@@ -132,7 +178,7 @@ export class CsvImport {
     this.step.set('importing');
     this.error.set(null);
     try {
-      const report = await firstValueFrom(this.api.importCsv(this.workspaceId(), this.csv, false));
+      const report = await firstValueFrom(this.api.importCsv(this.workspaceId(), this.csv, false, this.accountId()));
       this.report.set(report);
       this.step.set('imported');
       this.imported.emit(report);

@@ -1,4 +1,4 @@
-import { Component, input } from '@angular/core';
+import { Component, computed, input } from '@angular/core';
 import { BarChartModule, LegendPosition } from '@swimlane/ngx-charts';
 import { type ChartGroup, axisMoney } from './chart-data';
 import { CHART_SCHEME } from './chart-scheme';
@@ -20,6 +20,7 @@ import { CHART_SCHEME } from './chart-scheme';
         [showGridLines]="true"
         [roundDomains]="true"
         [yAxisTickFormatting]="axisMoney"
+        [xAxisTickFormatting]="dayTick()"
         [trimXAxisTicks]="true"
         [barPadding]="4"
       >
@@ -35,6 +36,12 @@ export class CostStackedChart {
   readonly groups = input.required<ChartGroup[]>();
   readonly label = input.required<string>();
   readonly height = input(320);
+  /** Text appended to a day's tick (the explorer marks anomaly days with ▲ / ▼). */
+  readonly marks = input<Record<string, string>>({});
+  protected readonly dayTick = computed(() => {
+    const marks = this.marks();
+    return (name: string) => (marks[name] ? `${name} ${marks[name]}` : name);
+  });
   protected readonly scheme = CHART_SCHEME;
   protected readonly axisMoney = axisMoney;
   protected readonly below = LegendPosition.Below;
