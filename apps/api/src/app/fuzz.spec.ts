@@ -429,5 +429,18 @@ for (const engine of ['pglite', ...(process.env['FUZZ_ENGINES'] === 'all' ? ['po
       expect(ingest.status).toBe(413);
       expect(await head()).toBe(before);
     });
+
+    it('refuses headers over 16 KiB with 431 problem+json and stores nothing', async () => {
+      const before = await head();
+      const response = await fetch(`${t.base}/api/v1/workspaces/${ws}/accounts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner.accessToken}`, 'content-type': 'application/json', 'x-padding': 'p'.repeat(20_000) },
+        body: JSON.stringify({ displayName: 'never stored' }),
+      });
+      expect(response.status).toBe(431);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect((await response.json()).detail).toMatch(/16 KiB/);
+      expect(await head()).toBe(before);
+    });
   });
 }

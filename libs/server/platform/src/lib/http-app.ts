@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
 import { APP_VERSION } from './health.controller';
+import { answerMalformedRequestsWithProblems } from './malformed-requests';
 import { refuseUnstorableText } from './storable-text';
 
 export const API_PREFIX = 'api/v1';
@@ -27,6 +28,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   // The refresh-token cookie is the only cookie; no CORS is enabled, so the API answers its own origin only.
   app.use(cookieParser());
   app.enableShutdownHooks();
+  answerMalformedRequestsWithProblems(app.getHttpServer());
   setUpOpenApi(app);
   serveWebApp(app, config.WEB_DIST_DIR);
 }

@@ -429,14 +429,21 @@ async function writeUsageEstimates(tx: SqlExecutor, rows: readonly EstimateRow[]
       )
     ).map((r) => [r.workspace_id, r.current_version]),
   );
-  const input = JSON.stringify(rows.map((r) => ({ ...r, current_version: versions.get(r.workspace_id) ?? 1 })));
-  await tx.query(
-    `update cost_estimates e set valid_to = r.current_version
-       from jsonb_to_recordset($1::jsonb) as r(workspace_id text, day date, account_id text, request_type text, current_version integer)
-      where e.workspace_id = r.workspace_id and e.day = r.day and e.account_id = r.account_id
-        and e.request_type = r.request_type and e.valid_to is null and e.valid_from < r.current_version`,
-    [input],
-  );
+  const versioned = rows.map((r) => ({ ...r, current_version: versions.get(r.workspace_id) ?? 1 }));
+  const input = JSON.stringify(versioned);
+  // Only a workspace past its first version can hold a row from an earlier version to close.
+  // Most batches (every one of a rebuild until the first activation) have none: skip the
+  // statement instead of probing the index once per row for nothing.
+  const closable = versioned.filter((r) => r.current_version > 1);
+  if (closable.length > 0) {
+    await tx.query(
+      `update cost_estimates e set valid_to = r.current_version
+         from jsonb_to_recordset($1::jsonb) as r(workspace_id text, day date, account_id text, request_type text, current_version integer)
+        where e.workspace_id = r.workspace_id and e.day = r.day and e.account_id = r.account_id
+          and e.request_type = r.request_type and e.valid_to is null and e.valid_from < r.current_version`,
+      [JSON.stringify(closable.map(({ workspace_id, day, account_id, request_type, current_version }) => ({ workspace_id, day, account_id, request_type, current_version })))],
+    );
+  }
   await tx.query(
     `insert into cost_estimates (${ESTIMATE_COLUMNS}, valid_from)
      select ${ESTIMATE_COLUMNS}, current_version
