@@ -1,12 +1,20 @@
 import pg from 'pg';
+import { ConnectionGate } from './connection-gate';
 import { SqlDatabase, SqlExecutor } from './sql-database';
 
-/** SqlDatabase over a node-postgres pool: real concurrency, one connection per transaction. */
+/**
+ * SqlDatabase over a node-postgres pool: real concurrency, one connection per transaction.
+ * Every checkout passes a ConnectionGate sized like the pool, so the pool never queues and
+ * writes are served before deferrable dashboard reads when connections run out.
+ */
 export class PgPoolDatabase implements SqlDatabase {
   readonly driver = 'postgresql' as const;
+  readonly gate: ConnectionGate;
   private closed = false;
 
-  constructor(readonly pool: pg.Pool) {}
+  constructor(readonly pool: pg.Pool) {
+    this.gate = new ConnectionGate(pool.options.max ?? 10);
+  }
 
   static open(connectionString: string, options: { max?: number; applicationName?: string } = {}): PgPoolDatabase {
     const pool = new pg.Pool({
@@ -21,11 +29,15 @@ export class PgPoolDatabase implements SqlDatabase {
   }
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    const result = await this.pool.query(sql, params as unknown[]);
+    const result = await this.gate.run(() => this.pool.query(sql, params as unknown[]));
     return result.rows as Row[];
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.gate.run(() => this.transactionOnOwnConnection(work));
+  }
+
+  private async transactionOnOwnConnection<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const tx: SqlExecutor = {
       query: async <Row extends object>(sql: string, params: readonly unknown[] = []) =>
@@ -51,7 +63,7 @@ export class PgPoolDatabase implements SqlDatabase {
   }
 
   async exec(script: string): Promise<void> {
-    await this.pool.query(script);
+    await this.gate.run(() => this.pool.query(script));
   }
 
   async close(): Promise<void> {

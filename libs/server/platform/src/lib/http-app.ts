@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { AppConfig } from './app-config';
 import { APP_VERSION } from './health.controller';
 import { answerMalformedRequestsWithProblems } from './malformed-requests';
+import { deferDashboardReads } from './read-priority';
 import { refuseUnstorableText } from './storable-text';
 
 export const API_PREFIX = 'api/v1';
@@ -22,6 +23,7 @@ export function configureHttpApp(app: NestExpressApplication, config: AppConfig)
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useBodyParser('json', { limit: '5mb' });
   app.use(refuseUnstorableText);
+  app.use(deferDashboardReads);
   app.disable('x-powered-by');
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
