@@ -315,7 +315,9 @@ describe.each(engines)('crash safety [%s]', (engine) => {
 
   it(`sync: every synced day equals the provider's numbers across ${SYNC_KILLS[engine]} SIGKILLs mid-sync`, async () => {
     const KILLS = SYNC_KILLS[engine];
-    openai = await startFrozenOpenAi(2);
+    // 15 ms per page makes even a whole-window re-sync last a few seconds, so most kills land
+    // inside a run instead of just after it (without it, 681 runs went by for 15 kills).
+    openai = await startFrozenOpenAi(2, 15);
     child = start();
     await healthy();
     const register = await call('POST', '/auth/register', { 'content-type': 'application/json' }, { email: 'sync-crash@example.test', password: 'correct horse battery staple' });
@@ -406,8 +408,15 @@ describe.each(engines)('crash safety [%s]', (engine) => {
     );
     expect(Number(ledger['events'])).toBeGreaterThan(0);
     expect(ledger['distinct_events']).toBe(ledger['events']);
+    // The history shows no run "running" forever: each killed run was closed as interrupted by the
+    // run after it. (A kill can land just after a run ended, so there may be fewer than `kills`.)
+    const history = query(engine, target, `select status, coalesce(error_code, '') as code, count(*)::text as n from sync_runs where account_id = '${syncAccount}' group by 1, 2 order by 1, 2`);
+    const byOutcome = Object.fromEntries(history.map((r) => [`${r['status']}${r['code'] ? `/${r['code']}` : ''}`, Number(r['n'])]));
+    expect(Object.keys(byOutcome).filter((k) => k !== 'succeeded' && k !== 'failed/interrupted')).toEqual([]);
+    const interrupted = byOutcome['failed/interrupted'] ?? 0;
+    expect(interrupted).toBeLessThanOrEqual(kills);
     console.log(
-      `crash safety [${engine}] sync: ${kills} SIGKILLs mid-sync (at ${killedAt.join(', ')}), ${runsStarted} runs started, ${waitedForLease} "already running" answers while a killed run's lease expired, ` +
+      `crash safety [${engine}] sync: ${kills} SIGKILLs mid-sync (at ${killedAt.join(', ')}), ${runsStarted} runs started, ${interrupted} closed as interrupted in the history, ${waitedForLease} "already running" answers while a killed run's lease expired, ` +
         `${openai?.requestCount()} provider requests, ${ledger['events']} ledger events, none twice; ${Object.keys(goldenUsage).length} day × model totals and ${Object.keys(goldenBilled).length} billed days equal the organisation's numbers`,
     );
   }, Math.max(600_000, SYNC_KILLS[engine] * 60_000));

@@ -32,6 +32,7 @@ interface Organisation {
 interface ProviderTestServer {
   baseUrl: string;
   requests: unknown[];
+  setFault(fault: { kind: 'slow'; delayMs: number }, options?: { times?: number }): void;
   close(): Promise<void>;
 }
 interface Testing {
@@ -86,8 +87,11 @@ export interface FrozenOpenAi {
   close(): Promise<void>;
 }
 
-/** Starts the local OpenAI test server with the default synthetic organisation, frozen at the start of today (UTC). */
-export async function startFrozenOpenAi(pageSize: number): Promise<FrozenOpenAi> {
+/**
+ * Starts the local OpenAI test server with the default synthetic organisation, frozen at the start of today (UTC).
+ * `pageDelayMs` slows every answer, so that a run lasts long enough for a kill to land inside it.
+ */
+export async function startFrozenOpenAi(pageSize: number, pageDelayMs = 0): Promise<FrozenOpenAi> {
   const testing = await loadTesting();
   const organisation = testing.defaultTestOrganisation('openai');
   const usage: SyntheticUsage = { ...(organisation.usage as SyntheticUsage), lateDataHours: 0 };
@@ -99,6 +103,7 @@ export async function startFrozenOpenAi(pageSize: number): Promise<FrozenOpenAi>
     now: () => new Date(frozen),
     pageSize,
   });
+  if (pageDelayMs > 0) server.setFault({ kind: 'slow', delayMs: pageDelayMs }, { times: Infinity });
   return {
     baseUrl: server.baseUrl,
     adminKey: testing.TEST_KEYS.openai.admin,

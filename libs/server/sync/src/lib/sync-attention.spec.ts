@@ -40,4 +40,9 @@ describe('syncAttention', () => {
     expect(syncAttention([cancelled, ...transient])).toMatch(/^The last 3 syncs failed/);
     expect(syncAttention([failed('2026-11-20T10:00:00Z', 'auth', 'invalid_key')])).toBeNull();
   });
+
+  it('does not count runs whose process died (closed as interrupted by the next run)', () => {
+    const died = [1, 2, 3].map((h) => failed(`2026-11-20T1${h}:00:00Z`, 'transient', 'interrupted'));
+    expect(syncAttention([...died, ok('2026-11-20T09:00:00Z')])).toBeNull();
+  });
 });

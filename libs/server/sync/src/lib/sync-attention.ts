@@ -12,8 +12,8 @@ export const ATTENTION_AFTER_FAILED_RUNS = 3;
 
 /** Failures a person has to look at the first time they happen: retrying alone will not fix them. */
 const IMMEDIATE_CODES: ReadonlySet<string> = new Set(['not_found', 'redirect', 'invalid_base_url']);
-/** Failures that say nothing about the account: a run cancelled by a shutdown, a lease taken over. */
-const NOT_COUNTED_CODES: ReadonlySet<string> = new Set(['aborted', 'lease_lost']);
+/** Failures that say nothing about the account: a run cancelled by a shutdown, a lease taken over, a process that died. */
+const NOT_COUNTED_CODES: ReadonlySet<string> = new Set(['aborted', 'lease_lost', 'interrupted']);
 
 /**
  * The attention line an account shows because of its sync history, or null (the accounts page puts it under a

@@ -33,6 +33,29 @@ export function syncStreamId(accountId: string): string {
   return `sync-${accountId}`;
 }
 
+/**
+ * Runs that started and never ended in the history: the process running them stopped (SIGKILL,
+ * power loss, a container killed) before it could record the end. Only meaningful to a caller
+ * that holds the account's lease, which proves none of them is still running anywhere.
+ */
+export function unfinishedRuns(events: readonly { type: string; data: unknown }[]): string[] {
+  const open = new Set<string>();
+  for (const event of events) {
+    const runId = (event.data as { runId?: unknown } | null)?.runId;
+    if (typeof runId !== 'string') continue;
+    if (event.type === 'SyncRunStarted') open.add(runId);
+    else if (event.type === 'SyncRunCompleted' || event.type === 'SyncRunFailed') open.delete(runId);
+  }
+  return [...open];
+}
+
+/** What the history says about a run that `unfinishedRuns` found. */
+export const INTERRUPTED_RUN = {
+  category: 'transient',
+  code: 'interrupted',
+  message: 'The process running this sync stopped (a crash or a restart) before it finished. What it had recorded is kept; the next run read the rest.',
+} as const;
+
 /** The contiguous range of days recorded so far (runs always extend it without gaps). */
 export interface SyncCoverage {
   readonly from: string | null;

@@ -1,4 +1,4 @@
-import { addDays, foldCoverage, planSync } from './sync-events';
+import { addDays, foldCoverage, planSync, unfinishedRuns } from './sync-events';
 
 const base = { today: '2026-11-24', backfillDays: 90, lookbackDays: 3, chunkDays: 15 };
 
@@ -29,5 +29,19 @@ describe('sync planning', () => {
     expect(chunks[0]).toEqual({ from: '2026-11-22', to: '2026-11-24' });
     expect(chunks[1]).toEqual({ from: '2026-10-11', to: '2026-10-25' });
     expect(chunks[chunks.length - 1].from).toBe(addDays('2026-11-24', -89));
+  });
+
+  it('finds the runs that started and never ended, whatever the order of other runs', () => {
+    const events = [
+      { type: 'SyncRunStarted', data: { runId: 'a' } },
+      { type: 'SyncChunkRecorded', data: { runId: 'a', from: '2026-11-20', to: '2026-11-24' } },
+      { type: 'SyncRunStarted', data: { runId: 'b' } },
+      { type: 'SyncRunCompleted', data: { runId: 'b' } },
+      { type: 'SyncRunStarted', data: { runId: 'c' } },
+      { type: 'SyncRunFailed', data: { runId: 'c' } },
+      { type: 'SyncRunStarted', data: { runId: 'd' } },
+    ];
+    expect(unfinishedRuns(events)).toEqual(['a', 'd']);
+    expect(unfinishedRuns([])).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig, SQL_DATABASE } from '@act/server/platform';
 import { AccountsService, CREDENTIAL_VAULT } from '@act/server/accounts';
 import type { CredentialVault } from '@act/server/secrets';
 import { RecordUsageHandler } from '@act/server/usage';
-import { chunkRange, daysBetween, foldCoverage, planSync, syncStreamId, SYNC_EVENT_TYPES, type SyncEvent, type SyncKind } from './sync-events';
+import { chunkRange, daysBetween, foldCoverage, INTERRUPTED_RUN, planSync, syncStreamId, SYNC_EVENT_TYPES, unfinishedRuns, type SyncEvent, type SyncKind } from './sync-events';
 import { SyncLeases } from './sync-leases';
 
 const LEASE_MS = 5 * 60_000;
@@ -106,6 +106,11 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
     const from = chunks.reduce((min, c) => (c.from < min ? c.from : min), chunks[0].from);
     const to = chunks[0].to;
     const days = chunks.reduce((sum, c) => sum + daysBetween(c.from, c.to), 0);
+    // This process holds the account's lease, so an earlier run still open in the history died
+    // with its process: close it, or the sync history would show it running forever.
+    for (const orphan of unfinishedRuns(history)) {
+      await append({ type: 'SyncRunFailed', data: { runId: orphan, workspaceId, accountId, ...INTERRUPTED_RUN } });
+    }
     await append({ type: 'SyncRunStarted', data: { runId, workspaceId, accountId, kind, from, to, days } });
     let appended = 0;
     let requests = 0;
