@@ -5,6 +5,7 @@
 export * from './lib/sql-database';
 export * from './lib/pg-pool-database';
 export * from './lib/connection-gate';
+export * from './lib/startup-lock';
 export * from './lib/pglite-database';
 export * from './lib/open-database';
 export * from './lib/mikro-orm-options';
