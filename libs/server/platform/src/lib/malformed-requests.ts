@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-
-const TYPE_BASE = 'https://ai-cost-tracker.dev/problems/';
+import { PROBLEM_TYPE_BASE } from './problem-details.filter';
 
 /**
  * Requests Node rejects before Express sees them (headers over its 16 KiB limit, bytes that are
@@ -29,7 +28,7 @@ export function malformedRequestAnswer(code: string | undefined): string {
     : timedOut
       ? [408, 'Request Timeout', 'request-timeout', 'The request was not received completely in time. Send it again.']
       : [400, 'Bad Request', 'malformed-request', 'The request is not valid HTTP/1.1.'];
-  const body = JSON.stringify({ type: `${TYPE_BASE}${type}`, title: reason, status, detail });
+  const body = JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${type}`, title: reason, status, detail });
   return [
     `HTTP/1.1 ${status} ${reason}`,
     'Content-Type: application/problem+json',

@@ -12,7 +12,8 @@ const DOMAIN_RULE_STATUS: Record<DomainRuleViolation['kind'], [number, string]> 
   invalid: [422, 'Rule violated'],
 };
 
-const TYPE_BASE = 'https://ai-cost-tracker.dev/problems/';
+/** The prefix of every problem `type` URI. */
+export const PROBLEM_TYPE_BASE = 'https://ai-cost-tracker.dev/problems/';
 
 /** Thrown by the validation pipe: carries one entry per invalid field. */
 export class RequestValidationError extends BadRequestException {
@@ -83,7 +84,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 function problem(status: number, type: string, title: string, detail?: string): ProblemDetails {
-  return { type: `${TYPE_BASE}${type}`, title, status, detail };
+  return { type: `${PROBLEM_TYPE_BASE}${type}`, title, status, detail };
 }
 
 function slug(name: string): string {
