@@ -1,5 +1,4 @@
 import type { SqlExecutor } from '@act/server/database';
-import type { RepricedRow } from './repricing';
 
 /*
  * The recompute worker's own tables, beside the event log in `public` (like the event store's
@@ -69,45 +68,3 @@ export async function hasStagedRows(tx: SqlExecutor, recomputeId: string): Promi
 export const STAGED_INPUT_SQL = `select account_id, day, request_type, usage_event_id, status, estimated, price_set_id, price_provider,
          price_model, match, note, detail
     from public.cost_recompute_rows where recompute_id = $1`;
-
-/** Stages a batch's changed rows (a retried batch's rows are already there: kept as they are). */
-export async function stageRows(tx: SqlExecutor, recomputeId: string, rows: readonly RepricedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.query(
-    `insert into public.cost_recompute_rows
-     select $1, account_id, day, request_type, provider, model, project, usage_event_id, before_status,
-            before_estimated, before_price_set_id, status, estimated, price_set_id, price_provider, price_model,
-            match, note, detail
-       from jsonb_to_recordset($2::jsonb) as r(account_id text, day date, request_type text, provider text, model text,
-            project text, usage_event_id text, before_status text, before_estimated numeric, before_price_set_id text,
-            status text, estimated numeric, price_set_id text, price_provider text, price_model text, match text,
-            note text, detail jsonb)
-     on conflict do nothing`,
-    [
-      recomputeId,
-      JSON.stringify(
-        rows.map((row) => ({
-          account_id: row.accountId,
-          day: row.day,
-          request_type: row.requestType,
-          provider: row.provider,
-          model: row.model,
-          project: row.project,
-          usage_event_id: row.usageEventId,
-          before_status: row.before.status,
-          before_estimated: row.before.estimated,
-          before_price_set_id: row.before.priceSetId,
-          status: row.after.status,
-          estimated: row.after.estimated,
-          price_set_id: row.after.priceSetId,
-          price_provider: row.after.priceProvider,
-          price_model: row.after.priceModel,
-          match: row.after.match,
-          note: row.after.note,
-          detail: row.after.detail,
-        })),
-      ),
-    ],
-  );
-}
-

@@ -5,7 +5,8 @@ import type { EventStore } from '@act/server/event-store';
 import { abortableSleep } from '@act/util/core';
 import { CostCommands } from './cost-commands';
 import { loadPriceCatalogue } from './price-catalogue-cache';
-import { migrateRecomputeStaging, stageRows } from './recompute-staging';
+import { migrateRecomputeStaging } from './recompute-staging';
+import { stageRepricedPage } from './repricing-sql';
 import { countScopeRows, repriceRows, selectScopeRows, withoutJit, type RepriceScope, type RowKey } from './repricing';
 
 export interface RecomputeWorkerOptions {
@@ -200,34 +201,35 @@ export class RecomputeWorker {
       if (!progress) return false;
     }
     if (progress.state === 'running') {
-      const cursor0 = progress.cursor;
-      const rows = await withoutJit(this.db, (tx) => selectScopeRows(tx, scope, { after: cursor0, limit: this.options.batchSize }));
-      if (rows.length === 0) {
-        await this.db.query(
-          `update cost_recompute_progress set state = 'staged', rows_total = rows_done, updated_at = now(), last_error = null
-            where recompute_id = $1 and state = 'running'`,
+      const catalogue = await loadPriceCatalogue(this.db, startedAt);
+      return this.db.transaction(async (tx) => {
+        // The progress row is locked for the batch: a second worker waits, then sees the moved
+        // cursor. The batch's rows are staged and the cursor moved in this one transaction.
+        const [locked] = await tx.query<Pick<ProgressRow, 'state' | 'cursor'>>(
+          'select state, cursor from cost_recompute_progress where recompute_id = $1 for update',
           [id],
         );
-        return true;
-      }
-      const changed = repriceRows(rows, await loadPriceCatalogue(this.db, startedAt));
-      const last = rows[rows.length - 1];
-      const cursor = { accountId: last.accountId, day: last.day, requestType: last.requestType };
-      await this.db.transaction(async (tx) => {
-        const moved = await tx.query(
+        if (locked?.state !== 'running') return true;
+        await tx.query('set local jit = off'); // see withoutJit
+        const page = await stageRepricedPage(tx, scope, id, { after: locked.cursor, limit: this.options.batchSize }, catalogue);
+        if (page.last === null) {
+          await tx.query(
+            `update cost_recompute_progress set state = 'staged', rows_total = rows_done, updated_at = now(), last_error = null
+              where recompute_id = $1`,
+            [id],
+          );
+          return true;
+        }
+        await tx.query(
           `update cost_recompute_progress
               set cursor = $2::jsonb, rows_done = rows_done + $3, rows_changed = rows_changed + $4,
                   updated_at = now(), last_error = null
-            where recompute_id = $1 and state = 'running' and cursor is not distinct from $5::jsonb
-            returning 1`,
-          [id, JSON.stringify(cursor), rows.length, changed.length, progress.cursor === null ? null : JSON.stringify(progress.cursor)],
+            where recompute_id = $1`,
+          [id, JSON.stringify(page.last), page.scanned, page.changed],
         );
-        // Another worker did this batch meanwhile: its transaction staged the same rows.
-        if (moved.length === 0) return;
-        await stageRows(tx, id, changed);
-        await this.options.onBatchStaged?.({ recomputeId: id, rows: rows.length });
+        await this.options.onBatchStaged?.({ recomputeId: id, rows: page.scanned });
+        return true;
       });
-      return true;
     }
     if (progress.state === 'staged') {
       const result = await this.commands.activate(

@@ -79,17 +79,16 @@ export interface RepricedRow extends RowKey {
   readonly after: PricedUsage;
 }
 
-const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, countOnly: boolean) => `
-  select ${
-    countOnly
-      ? 'count(*)::text as n'
-      : `e.account_id, e.day::text as day, e.request_type, e.provider, e.model, e.project, e.usage_event_id,
-         e.estimated_at::text as estimated_at, e.status, e.estimated::text as estimated, e.price_set_id,
-         u.input_uncached::text, u.input_cached_read::text, u.cache_write_5m::text, u.cache_write_1h::text,
-         u.output::text, u.reasoning::text, u.requests::text, u.images::text, u.audio_seconds::text,
-         u.characters::text, u.search_queries::text, u.web_search_calls::text,
-         u.service_tier, u.context_tier, u.source, u.final`
-  }
+const SCOPE_ROW_COLUMNS = `e.account_id, e.day::text as day, e.request_type, e.provider, e.model, e.project, e.usage_event_id,
+  e.estimated_at::text as estimated_at, e.status, e.estimated::text as estimated, e.price_set_id,
+  u.input_uncached::text, u.input_cached_read::text, u.cache_write_5m::text, u.cache_write_1h::text,
+  u.output::text, u.reasoning::text, u.requests::text, u.images::text, u.audio_seconds::text,
+  u.characters::text, u.search_queries::text, u.web_search_calls::text,
+  u.service_tier, u.context_tier, u.source, u.final`;
+
+/** The rows in scope, `columns` of `cost_estimates e` joined with `usage_latest u`; counted when `columns` is null. */
+const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, columns: string | null) => `
+  select ${columns ?? 'count(*)::text as n'}
     from cost_estimates e
     join usage_latest u on u.workspace_id = e.workspace_id and u.account_id = e.account_id
                        and u.day = e.day and u.request_type = e.request_type
@@ -118,7 +117,7 @@ const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, countOnly: boolean) 
             and (u.day, u.account_id, u.request_type) > ($8::date, $7::text, $9::text)`
          : ''
      }
-   ${countOnly ? '' : 'order by e.day, e.account_id, e.request_type'}
+   ${columns === null ? '' : 'order by e.day, e.account_id, e.request_type'}
    ${withLimit ? `limit ${withCursor ? '$10' : '$7'}` : ''}`;
 
 function scopeParams(scope: RepriceScope): unknown[] {
@@ -138,19 +137,29 @@ export async function selectScopeRows(
   scope: RepriceScope,
   page: { readonly after?: RowKey | null; readonly limit?: number } = {},
 ): Promise<ScopeRow[]> {
+  const { sql: text, params } = scopePageSql(scope, page, SCOPE_ROW_COLUMNS);
+  const rows = await sql.query<Record<string, string | boolean | null>>(text, params);
+  return rows.map((r) => toScopeRow(scope.workspaceId, r));
+}
+
+/**
+ * The statement and parameters that select `columns` (over `cost_estimates e` joined with
+ * `usage_latest u`) of the rows in scope after `page.after`, in key order, at most `page.limit`.
+ */
+export function scopePageSql(
+  scope: RepriceScope,
+  page: { readonly after?: RowKey | null; readonly limit?: number },
+  columns: string,
+): { sql: string; params: unknown[] } {
   const after = page.after ?? null;
   const params = scopeParams(scope);
   if (after) params.push(after.accountId, after.day, after.requestType);
   if (page.limit !== undefined) params.push(page.limit);
-  const rows = await sql.query<Record<string, string | boolean | null>>(
-    SCOPE_SQL(after !== null, page.limit !== undefined, false),
-    params,
-  );
-  return rows.map((r) => toScopeRow(scope.workspaceId, r));
+  return { sql: SCOPE_SQL(after !== null, page.limit !== undefined, columns), params };
 }
 
 export async function countScopeRows(sql: SqlExecutor, scope: RepriceScope): Promise<number> {
-  const [row] = await sql.query<{ n: string }>(SCOPE_SQL(false, false, true), scopeParams(scope));
+  const [row] = await sql.query<{ n: string }>(SCOPE_SQL(false, false, null), scopeParams(scope));
   return Number(row?.n ?? 0);
 }
 

@@ -1,0 +1,177 @@
+import type { SqlDatabase } from '@act/server/database';
+import { describeOnEachEngine } from '@act/server/database/testing';
+import type { ContextTier, ServiceTier, UsageSource } from '@act/domain/usage';
+import { loadPriceCatalogue } from './price-catalogue-cache';
+import { PricingCommands } from './pricing-commands';
+import { repriceRows, selectScopeRows, type RepriceScope } from './repricing';
+import { stageRepricedPage } from './repricing-sql';
+import { openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
+
+/*
+ * The worker reprices inside the database (repricing-sql.ts); the preview, `changingCauses` and
+ * an activation during a rebuild reprice in JS (repricing.ts). Both must give every row the same
+ * figures, status, notes and detail. Varied rows (every quantity class, zeros, tiers, long
+ * context, manual and pending rows, unknown models) are repriced both ways and compared.
+ */
+
+/** A small deterministic generator, so a failure names a seed that reproduces it. */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  return {
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    quantity: () => (next() < 0.45 ? 0 : Math.floor(next() ** 3 * 5_000_000)),
+  };
+}
+
+const MODELS = [
+  ['openai', 'gpt-4o-mini-2024-07-18'],
+  ['openai', 'gpt-4o'],
+  ['anthropic', 'claude-sonnet-4-5'],
+  ['groq', 'llama-3.3-70b-versatile'],
+  ['openai', 'model-nobody-prices'],
+] as const;
+const TIERS: readonly ServiceTier[] = ['standard', 'standard', 'batch', 'priority', 'flex'];
+const CONTEXTS: readonly ContextTier[] = ['standard', 'standard', 'long'];
+const SOURCES: readonly UsageSource[] = ['usage-api', 'request-log', 'manual'];
+
+/** New prices for every priced model, from a bare sheet to one with every kind of price. */
+const CHANGES = [
+  { provider: 'openai', model: 'gpt-4o-mini', prices: { input: '0.0000003', output: '0.0000012' } },
+  {
+    provider: 'openai',
+    model: 'gpt-4o',
+    prices: {
+      input: '0.0000025',
+      output: '0.00001',
+      cacheRead: '0.00000125',
+      batch: { input: '0.00000125' },
+      priority: { input: '0.000005', output: '0.00002' },
+      perImage: '0.04',
+      perRequest: '0.0001',
+      searchContextPerQuery: { medium: '0.035' },
+    },
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-sonnet-4-5',
+    prices: {
+      input: '0.000003',
+      output: '0.000015',
+      cacheRead: '0.0000003',
+      cacheWrite5m: '0.00000375',
+      longContext: { thresholdTokens: 200000, input: '0.000006', output: '0.0000225' },
+      perAudioSecond: '0.0001',
+      perCharacter: '0.000000015',
+    },
+  },
+  { provider: 'groq', model: 'llama-3.3-70b-versatile', prices: { input: '0.00000059', output: '0.00000079', reasoning: '0.000001' } },
+];
+
+describeOnEachEngine('repricing inside the database', (database) => {
+  const db = (): SqlDatabase => database().db;
+  let h: LedgerHarness;
+
+  beforeEach(async () => {
+    h = await openHarness(db(), { batchSize: 200 });
+    await h.seed();
+  });
+
+  it.each([7, 2026])('gives every row the figures, notes and detail the cost engine gives (seed %i)', async (seed) => {
+    const g = generator(seed);
+    const events = [];
+    for (let i = 0; i < 400; i++) {
+      const [provider, model] = g.pick(MODELS);
+      events.push(
+        usage({
+          accountId: `acc${i % 7}`,
+          day: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`,
+          provider,
+          model,
+          project: `p${i}`,
+          serviceTier: g.pick(TIERS),
+          contextTier: g.pick(CONTEXTS),
+          source: g.pick(SOURCES),
+          final: g.pick([true, true, false]),
+          observedAt: '2026-11-01T00:00:00.000Z',
+          tokens: {
+            inputUncached: g.quantity(),
+            inputCachedRead: g.quantity(),
+            cacheWrite5m: g.quantity(),
+            cacheWrite1h: g.quantity(),
+            output: g.quantity(),
+            reasoning: g.quantity(),
+          },
+          units: {
+            requests: g.quantity(),
+            images: g.quantity(),
+            audioSeconds: g.quantity(),
+            characters: g.quantity(),
+            searchQueries: g.quantity(),
+            webSearchCalls: g.quantity(),
+          },
+        }),
+      );
+    }
+    await h.record.handle(events);
+    await h.drain();
+    const pricing = new PricingCommands(h.store);
+    for (const change of CHANGES) await pricing.setPrice({ workspaceId: 'ws1', effectiveFrom: '2026-10-01', ...change });
+    await h.drain();
+
+    const scope: RepriceScope = { workspaceId: 'ws1', before: null, basedOn: 0n };
+    const catalogue = await loadPriceCatalogue(db());
+    const expected = repriceRows(await selectScopeRows(db(), scope), catalogue);
+
+    // Pages of 64 rows, as the worker runs them (the cursor carries over).
+    let after = null;
+    let scanned = 0;
+    for (;;) {
+      const from = after;
+      const page = await db().transaction((tx) => stageRepricedPage(tx, scope, 'check', { after: from, limit: 64 }, catalogue));
+      if (page.last === null) break;
+      scanned += page.scanned;
+      after = page.last;
+    }
+    expect(scanned).toBe(400);
+    const staged = await db().query<Record<string, unknown>>(
+      `select account_id, day::text as day, request_type, provider, model, project, usage_event_id, before_status,
+              before_estimated::text, before_price_set_id, status, estimated::text, price_set_id, price_provider,
+              price_model, match, note, detail
+         from cost_recompute_rows where recompute_id = 'check' order by day, account_id, request_type`,
+    );
+    // Most rows change; the unknown model's stay unpriced and are not staged by either.
+    expect(expected.length).toBeGreaterThan(250);
+    expect(staged).toEqual(
+      expected.map((row) => ({
+        account_id: row.accountId,
+        day: row.day,
+        request_type: row.requestType,
+        provider: row.provider,
+        model: row.model,
+        project: row.project,
+        usage_event_id: row.usageEventId,
+        before_status: row.before.status,
+        before_estimated: row.before.estimated,
+        before_price_set_id: row.before.priceSetId,
+        status: row.after.status,
+        estimated: row.after.estimated,
+        price_set_id: row.after.priceSetId,
+        price_provider: row.after.priceProvider,
+        price_model: row.after.priceModel,
+        match: row.after.match,
+        note: row.after.note,
+        detail: row.after.detail,
+      })),
+    );
+    // The comparison covered lines, unpriced quantities, flags and notes, not only plain rows.
+    const details = expected.map((row) => row.after.detail);
+    expect(details.some((d) => d.unpriced.length > 0)).toBe(true);
+    expect(details.some((d) => d.flags.length > 0)).toBe(true);
+    expect(details.some((d) => d.lines.some((l) => 'note' in l))).toBe(true);
+    expect(new Set(expected.map((row) => row.after.status))).toEqual(new Set(['estimated', 'pending', 'manual', 'unpriced']));
+  });
+});
