@@ -134,6 +134,28 @@ describeOnEachEngine('ProjectionRunner', (database, engine) => {
     expect(schemas.map((s) => s.name)).toEqual(['proj_recorder_v2', 'proj_recorder_v3']);
   });
 
+  it('runs the projection\'s beforeSwitch in the switch, on the rebuilt tables, once per switch', async () => {
+    await store.appendToStream('a', events('Counted', 12));
+    const { projection } = recordingProjection();
+    const switches: { rows: string; schema: string }[] = [];
+    const withHook: Projection = {
+      ...projection,
+      async beforeSwitch(tx) {
+        // Unqualified names reach the version being switched in, already complete.
+        const [row] = await tx.query<{ rows: string; schema: string }>(
+          'select count(*)::text as rows, current_schema() as schema from recorded_positions',
+        );
+        switches.push(row);
+      },
+    };
+    const runner = await runnerWith([withHook]);
+    await drain(runner);
+    expect(switches).toEqual([]); // the first version is built live: nothing to switch
+    await runner.rebuild('recorder');
+    await drain(runner);
+    expect(switches).toEqual([{ rows: '12', schema: 'proj_recorder_v2' }]);
+  });
+
   it('rebuilds on start when the projection code version changed, leaving the old version frozen meanwhile', async () => {
     await store.appendToStream('a', events('Counted', 12));
     await drain(await runnerWith([recordingProjection(1).projection]));

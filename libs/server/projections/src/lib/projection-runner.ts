@@ -340,6 +340,10 @@ export class ProjectionRunner {
       const fresh = versions.find((v) => v.version === building.version && v.status === 'building');
       const active = versions.find((v) => v.status === 'active');
       if (!fresh || (active && !this.isFrozen(active) && fresh.checkpoint < active.checkpoint)) return false;
+      if (projection.beforeSwitch) {
+        await useSchema(tx, fresh.schema);
+        await projection.beforeSwitch(tx);
+      }
       if (active) {
         await tx.query(`update projection_versions set status = 'retired' where name = $1 and version = $2`, [active.name, active.version]);
       }

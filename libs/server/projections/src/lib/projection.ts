@@ -33,4 +33,9 @@ export interface Projection {
    * and keeps the read model right if a handler is ever run by hand.
    */
   apply(tx: SqlExecutor, events: readonly RecordedEvent[], context: ProjectionContext): Promise<void>;
+  /**
+   * Runs in the transaction that switches readers to a rebuilt version, with `search_path` at
+   * its schema: for work a replay defers until the tables are complete (planner statistics).
+   */
+  beforeSwitch?(tx: SqlExecutor): Promise<void>;
 }

@@ -62,6 +62,12 @@ describeOnEachEngine('usage ledger replay', (database) => {
       const [rebuilt] = await db().query<{ schema_name: string }>(`select schema_name from projection_versions where name = 'usage_ledger' and status = 'active'`);
       expect(rebuilt.schema_name).not.toBe(active.schema_name);
       expect(await dumpReadModel(db())).toEqual(live);
+      // The replay deferred its ANALYZEs; readers still get tables with planner statistics.
+      const analyzed = await db().query<{ relname: string }>(
+        `select relname from pg_stat_all_tables where schemaname = $1 and coalesce(last_analyze, last_autoanalyze) is not null order by relname`,
+        [rebuilt.schema_name],
+      );
+      expect(analyzed.map((r) => r.relname)).toEqual(expect.arrayContaining(['cost_estimates', 'cost_latest', 'usage_latest']));
     }
   });
 
