@@ -8,6 +8,7 @@ import { PriceChanges } from './price-changes';
 import { PricingCommands } from './pricing-commands';
 import { cost, dumpReadModel, openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
 import { usageLedgerProjection } from './usage-ledger.projection';
+import { IN_VERSION } from './query-support';
 import { UsageQueries } from './usage-queries';
 
 const now = new Date('2026-11-02T10:00:00.000Z');
@@ -176,6 +177,21 @@ describeOnEachEngine('usage ledger replay', (database) => {
             expect(new Decimal(summary.estimated).equals(want.estimated)).toBe(true);
             expect(summary.counts).toMatchObject({ rows: want.rows, unpriced: want.unpriced, pending: want.pending, manual: want.manual });
           }
+        }
+        // The month groups the summary reads equal the rows they sum, in every version ever made.
+        const [{ versions }] = await db().query<{ versions: number }>('select coalesce(max(version), 1) as versions from cost_versions');
+        for (let version = 1; version <= versions; version++) {
+          const grouped = (from: string, estimated: string, rows: string) =>
+            db().query(
+              `select workspace_id, ${from === 'cost_month_groups' ? 'month' : "date_trunc('month', day)::date"}::text as month,
+                      account_id, provider, model, project, trim_scale(${estimated})::text as estimated, (${rows})::int as rows
+                 from ${from} r where ${IN_VERSION('r', '$1')}
+                group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
+              [version],
+            );
+          expect(await grouped('cost_month_groups', 'sum(r.estimated)', 'sum(r.n_rows)')).toEqual(
+            await grouped('cost_estimates', 'coalesce(sum(r.estimated), 0)', 'count(*)'),
+          );
         }
       }),
       { numRuns: 12 },

@@ -48,13 +48,16 @@ export class UsageQueries {
   async monthSummary(workspaceId: string, month: string, options: { version?: number } = {}): Promise<UsageMonthSummaryDto> {
     const range = requireMonth(month);
     const { selected, current } = await resolveVersion(this.sql, workspaceId, options.version);
+    // From the month's groups (usage-ledger.projection.ts: cost_month_groups), not its rows.
     const groups = await this.sql.query<GroupRow>(
-      `select e.account_id, e.provider, e.model, e.project, coalesce(sum(e.estimated), 0)::text as estimated, ${COUNT_COLUMNS}
-         from cost_estimates e
-        where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
-        group by e.account_id, e.provider, e.model, e.project
-        order by e.account_id, e.provider, e.model, e.project`,
-      [workspaceId, range.start, range.end, selected],
+      `select g.account_id, g.provider, g.model, g.project, sum(g.estimated)::text as estimated,
+              sum(g.n_rows)::int as n_rows, sum(g.n_estimated)::int as n_estimated, sum(g.n_manual)::int as n_manual,
+              sum(g.n_unpriced)::int as n_unpriced, sum(g.n_pending)::int as n_pending
+         from cost_month_groups g
+        where g.workspace_id = $1 and g.month = $2::date and ${IN_VERSION('g', '$3')}
+        group by g.account_id, g.provider, g.model, g.project
+        order by g.account_id, g.provider, g.model, g.project`,
+      [workspaceId, range.start, selected],
     );
     const billed = await this.sql.query<{ account_id: string; provider: string; amount: string }>(
       `select account_id, provider, sum(amount)::text as amount from (${RECONCILED_SQL}) r
