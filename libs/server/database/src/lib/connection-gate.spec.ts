@@ -11,7 +11,7 @@ describe('ConnectionGate', () => {
     void gate.acquire().then(() => (third = true));
     await tick();
     expect(third).toBe(false);
-    expect(gate.state).toEqual({ inUse: 2, urgentWaiting: 1, deferredWaiting: 0 });
+    expect(gate.state).toEqual({ inUse: 2, deferrableInUse: 0, urgentWaiting: 1, deferredWaiting: 0 });
     a();
     await tick();
     expect(third).toBe(true);
@@ -35,7 +35,30 @@ describe('ConnectionGate', () => {
     first();
     await Promise.all(all);
     expect(order).toEqual(['write 1', 'write 2', 'read 1', 'read 2', 'read 3']);
-    expect(gate.state).toEqual({ inUse: 0, urgentWaiting: 0, deferredWaiting: 0 });
+    expect(gate.state).toEqual({ inUse: 0, deferrableInUse: 0, urgentWaiting: 0, deferredWaiting: 0 });
+  });
+
+  it('runs at most maxDeferrable reads at once, leaving the other connections to writes', async () => {
+    const gate = new ConnectionGate(4, 2);
+    const reads = await asDeferrableReads(() => Promise.all([gate.acquire(), gate.acquire()]));
+    let thirdRead = false;
+    void asDeferrableReads(() => gate.acquire()).then(() => (thirdRead = true));
+    await tick();
+    // Two connections are free, but not for a third read.
+    expect(thirdRead).toBe(false);
+    expect(gate.state).toEqual({ inUse: 2, deferrableInUse: 2, urgentWaiting: 0, deferredWaiting: 1 });
+    const writes = await Promise.all([gate.acquire(), gate.acquire()]);
+    expect(gate.state).toMatchObject({ inUse: 4, deferrableInUse: 2 });
+    // A write's slot goes to the waiting read only when the read cap allows it: not yet.
+    writes[0]();
+    await tick();
+    expect(thirdRead).toBe(false);
+    expect(gate.state).toMatchObject({ inUse: 3, deferredWaiting: 1 });
+    // A read's slot does.
+    reads[0]();
+    await tick();
+    expect(thirdRead).toBe(true);
+    expect(gate.state).toEqual({ inUse: 3, deferrableInUse: 2, urgentWaiting: 0, deferredWaiting: 0 });
   });
 
   it('gives a slot back once however often release is called, and on a failed run', async () => {
@@ -59,5 +82,6 @@ describe('ConnectionGate', () => {
 
   it('refuses a capacity below 1', () => {
     expect(() => new ConnectionGate(0)).toThrow(/at least 1/);
+    expect(() => new ConnectionGate(2, 0)).toThrow(/at least 1 connection for reads/);
   });
 });

@@ -18,42 +18,63 @@ export function isDeferrableRead(): boolean {
 }
 
 /**
- * Hands out at most `capacity` connections. When all are taken, a freed connection goes to the
- * longest-waiting urgent caller (anything not marked deferrable: writes, ingest, sync,
- * projections, background jobs) before any deferrable read. Deferrable reads can wait as long
- * as urgent work keeps every connection busy; urgent work is a small share of the traffic.
+ * Hands out at most `capacity` connections, and at most `maxDeferrable` of them to deferrable
+ * reads at a time. When all are taken, a freed connection goes to the longest-waiting urgent
+ * caller (anything not marked deferrable: writes, ingest, sync, projections, background jobs)
+ * before any deferrable read. Deferrable reads can wait as long as urgent work keeps every
+ * connection busy; urgent work is a small share of the traffic.
+ *
+ * The cap on reads is admission control for the database's CPU, not for connections: each
+ * running query takes a core, and ten dashboard readers on a 2-core server left the projection
+ * a tenth of the CPU, so what was written took seconds to become visible (benchmark section 5).
+ * Capped near the number of cores, readers queue here instead, and writes keep their share.
  */
 export class ConnectionGate {
   private inUse = 0;
+  private deferrableInUse = 0;
   private readonly urgent: (() => void)[] = [];
   private readonly deferred: (() => void)[] = [];
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    readonly maxDeferrable: number = capacity,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`A connection gate needs a capacity of at least 1, got ${capacity}.`);
+    if (!Number.isInteger(maxDeferrable) || maxDeferrable < 1) {
+      throw new Error(`A connection gate needs at least 1 connection for reads, got ${maxDeferrable}.`);
+    }
   }
 
   /** Waits for a connection slot; call the returned function once to give it back. */
   async acquire(): Promise<() => void> {
-    if (this.inUse < this.capacity) {
+    const read = isDeferrableRead();
+    if (this.inUse < this.capacity && (!read || this.deferrableInUse < this.maxDeferrable)) {
       this.inUse++;
+      if (read) this.deferrableInUse++;
     } else {
       // The slot is handed over by `release` without inUse ever dropping, so no newcomer can
       // take it between the release and this waiter's turn.
-      await new Promise<void>((resolve) => (isDeferrableRead() ? this.deferred : this.urgent).push(resolve));
+      await new Promise<void>((resolve) => (read ? this.deferred : this.urgent).push(resolve));
     }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.urgent.shift() ?? this.deferred.shift();
-      if (next) next();
-      else this.inUse--;
+      if (read) this.deferrableInUse--;
+      const urgent = this.urgent.shift();
+      if (urgent) return urgent();
+      const deferred = this.deferrableInUse < this.maxDeferrable ? this.deferred.shift() : undefined;
+      if (deferred) {
+        this.deferrableInUse++;
+        return deferred();
+      }
+      this.inUse--;
     };
   }
 
   /** Slots in use and callers waiting, for metrics and tests. */
-  get state(): { inUse: number; urgentWaiting: number; deferredWaiting: number } {
-    return { inUse: this.inUse, urgentWaiting: this.urgent.length, deferredWaiting: this.deferred.length };
+  get state(): { inUse: number; deferrableInUse: number; urgentWaiting: number; deferredWaiting: number } {
+    return { inUse: this.inUse, deferrableInUse: this.deferrableInUse, urgentWaiting: this.urgent.length, deferredWaiting: this.deferred.length };
   }
 
   /** Runs `work` holding one slot. */

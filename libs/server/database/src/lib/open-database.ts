@@ -8,11 +8,13 @@ export interface DatabaseSettings {
   /** PGlite's directory, or `memory://`. */
   dataDir: string;
   poolSize?: number;
+  /** PostgreSQL only: dashboard reads run at once (see ConnectionGate). */
+  maxConcurrentReads?: number;
 }
 
 export async function openDatabase(settings: DatabaseSettings): Promise<SqlDatabase> {
   if (settings.databaseUrl) {
-    const db = PgPoolDatabase.open(settings.databaseUrl, { max: settings.poolSize });
+    const db = PgPoolDatabase.open(settings.databaseUrl, { max: settings.poolSize, maxConcurrentReads: settings.maxConcurrentReads });
     try {
       await db.query('select 1');
     } catch (error) {

@@ -12,11 +12,19 @@ export class PgPoolDatabase implements SqlDatabase {
   readonly gate: ConnectionGate;
   private closed = false;
 
-  constructor(readonly pool: pg.Pool) {
-    this.gate = new ConnectionGate(pool.options.max ?? 10);
+  constructor(readonly pool: pg.Pool, options: { maxConcurrentReads?: number } = {}) {
+    const capacity = pool.options.max ?? 10;
+    this.gate = new ConnectionGate(capacity, Math.min(capacity, options.maxConcurrentReads ?? capacity));
   }
 
-  static open(connectionString: string, options: { max?: number; applicationName?: string } = {}): PgPoolDatabase {
+  /**
+   * `maxConcurrentReads`: how many deferrable (dashboard) reads may run at once; see
+   * ConnectionGate. Default: all of the pool.
+   */
+  static open(
+    connectionString: string,
+    options: { max?: number; maxConcurrentReads?: number; applicationName?: string } = {},
+  ): PgPoolDatabase {
     const pool = new pg.Pool({
       connectionString,
       max: options.max ?? 10,
@@ -25,7 +33,7 @@ export class PgPoolDatabase implements SqlDatabase {
     // An idle client that loses its connection emits 'error' on the pool; without a
     // listener node-postgres would crash the process. The next checkout reconnects.
     pool.on('error', () => undefined);
-    return new PgPoolDatabase(pool);
+    return new PgPoolDatabase(pool, { maxConcurrentReads: options.maxConcurrentReads });
   }
 
   async query<Row extends object>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, jobLeaseOptions } from './app-config';
 
 describe('loadConfig', () => {
@@ -8,6 +9,7 @@ describe('loadConfig', () => {
       DATA_DIR: './data',
       DATABASE_URL: undefined,
       DATABASE_POOL_SIZE: 10,
+      DATABASE_MAX_CONCURRENT_READS: Math.max(2, availableParallelism()),
       WAIT_FOR_TIMEOUT_MS: 5000,
       LOG_LEVEL: 'log',
     });

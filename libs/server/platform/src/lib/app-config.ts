@@ -1,5 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { availableParallelism } from 'node:os';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+
+const DEFAULT_CONCURRENT_READS = Math.max(2, availableParallelism());
 
 /**
  * Every environment variable the server reads, validated once at start. `.env.example` lists
@@ -25,6 +28,17 @@ export class AppConfig {
   @Max(200)
   @Transform(({ value }) => toInt(value, 10))
   DATABASE_POOL_SIZE = 10;
+
+  /**
+   * Dashboard reads run at once against PostgreSQL; more wait their turn in the process, so
+   * ingest, syncs and projections keep their share of the database's CPU (ConnectionGate).
+   * Default: the number of CPU cores, at least 2.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  @Transform(({ value }) => toInt(value, DEFAULT_CONCURRENT_READS))
+  DATABASE_MAX_CONCURRENT_READS = DEFAULT_CONCURRENT_READS;
 
   /** Where the embedded database keeps its files (`memory://` for a throw-away in-memory one). */
   @IsString()

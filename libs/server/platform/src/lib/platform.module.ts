@@ -59,7 +59,12 @@ class InfrastructureModule {
         {
           provide: SQL_DATABASE,
           useFactory: async () => {
-            const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+            const db = await openDatabase({
+              databaseUrl: config.DATABASE_URL,
+              dataDir: config.DATA_DIR,
+              poolSize: config.DATABASE_POOL_SIZE,
+              maxConcurrentReads: config.DATABASE_MAX_CONCURRENT_READS,
+            });
             new Logger('Database').log(
               db.driver === 'pglite' ? `Embedded PGlite at ${config.DATA_DIR}` : `PostgreSQL at ${redactUrl(config.DATABASE_URL ?? '')}`,
             );
