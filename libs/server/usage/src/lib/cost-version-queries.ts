@@ -6,6 +6,7 @@ import type {
   RecomputeProgressDto,
   SetPriceRequestDto,
 } from '@act/contracts';
+import type Decimal from 'decimal.js';
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import { priceSetEvent, type PriceSheetStrings } from '@act/domain/pricing';
 import type { SqlExecutor } from '@act/server/database';
@@ -172,24 +173,30 @@ export class CostVersionQueries {
       ...(hypothetical ? { hypothetical } : {}),
     };
     let inScope = 0;
-    const changed: RepricedRow[] = [];
+    let rowsChanged = 0;
+    // Summed page by page: a preview over a million rows holds its groups, never its rows.
+    const perMonthAndModel = new DeltaTotals((row) => [row.day.slice(0, 7), row.provider, row.model]);
+    const perMonth = new DeltaTotals((row) => [row.day.slice(0, 7)]);
     let after: RowKey | null = null;
     for (;;) {
       const from = after;
       const rows = await withoutJit(this.sql, (tx) => selectScopeRows(tx, scope, { after: from, limit: 5000 }));
       if (rows.length === 0) break;
       inScope += rows.length;
-      changed.push(...repriceRows(rows, catalogue));
+      const changed = repriceRows(rows, catalogue);
+      rowsChanged += changed.length;
+      perMonthAndModel.add(changed);
+      perMonth.add(changed);
       const last: RowKey = rows[rows.length - 1];
       after = { accountId: last.accountId, day: last.day, requestType: last.requestType };
     }
     const closed = new Set(
       (await this.sql.query<{ month: string }>('select month from period_closes where workspace_id = $1', [workspaceId])).map((r) => r.month),
     );
-    const byMonthAndModel = aggregate(changed, (row) => [row.day.slice(0, 7), row.provider, row.model]).map(
+    const byMonthAndModel = perMonthAndModel.groups().map(
       ([[month, provider, model], agg]): CostDeltaRowDto => ({ month, provider, model, ...agg }),
     );
-    const byMonth = aggregate(changed, (row) => [row.day.slice(0, 7)]).map(([[month], agg]) => ({
+    const byMonth = perMonth.groups().map(([[month], agg]) => ({
       month,
       before: agg.before,
       after: agg.after,
@@ -202,7 +209,7 @@ export class CostVersionQueries {
       currency: 'USD',
       fromVersion: state?.current_version ?? 1,
       rowsInScope: inScope,
-      rowsChanged: changed.length,
+      rowsChanged,
       delta: sum(byMonth.map((m) => m.delta)),
       byMonth,
       byMonthAndModel,
@@ -281,29 +288,39 @@ function toVersion(row: VersionRow, causes: Map<string, CostVersionDto['causes']
 
 type Agg = { rows: number; before: string; after: string; delta: string; becameUnpriced: number; becamePriced: number };
 
-function aggregate(rows: readonly RepricedRow[], keyOf: (row: RepricedRow) => string[]): [string[], Agg][] {
-  const groups = new Map<string, RepricedRow[]>();
-  for (const row of rows) {
-    const key = JSON.stringify(keyOf(row));
-    const list = groups.get(key);
-    if (list) list.push(row);
-    else groups.set(key, [row]);
+/** Before/after totals of repriced rows per group, added page by page. */
+class DeltaTotals {
+  private readonly totals = new Map<string, { rows: number; before: Decimal; after: Decimal; becameUnpriced: number; becamePriced: number }>();
+
+  constructor(private readonly keyOf: (row: RepricedRow) => string[]) {}
+
+  add(rows: readonly RepricedRow[]): void {
+    for (const row of rows) {
+      const key = JSON.stringify(this.keyOf(row));
+      const total = this.totals.get(key) ?? { rows: 0, before: dec('0'), after: dec('0'), becameUnpriced: 0, becamePriced: 0 };
+      total.rows += 1;
+      total.before = total.before.plus(dec(row.before.estimated));
+      total.after = total.after.plus(dec(row.after.estimated));
+      if (row.before.status !== 'unpriced' && row.after.status === 'unpriced') total.becameUnpriced += 1;
+      if (row.before.status === 'unpriced' && row.after.status !== 'unpriced') total.becamePriced += 1;
+      this.totals.set(key, total);
+    }
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, list]) => {
-      const before = sum(list.map((r) => r.before.estimated));
-      const after = sum(list.map((r) => r.after.estimated));
-      return [
+
+  /** The groups in key order. */
+  groups(): [string[], Agg][] {
+    return [...this.totals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, t]) => [
         JSON.parse(key) as string[],
         {
-          rows: list.length,
-          before,
-          after,
-          delta: str(dec(after).minus(before)),
-          becameUnpriced: list.filter((r) => r.before.status !== 'unpriced' && r.after.status === 'unpriced').length,
-          becamePriced: list.filter((r) => r.before.status === 'unpriced' && r.after.status !== 'unpriced').length,
+          rows: t.rows,
+          before: str(t.before),
+          after: str(t.after),
+          delta: str(t.after.minus(t.before)),
+          becameUnpriced: t.becameUnpriced,
+          becamePriced: t.becamePriced,
         },
-      ];
-    });
+      ]);
+  }
 }
