@@ -758,21 +758,24 @@ async function applyActivation(tx: SqlExecutor, event: RecordedEvent): Promise<v
          from input i
         where e.workspace_id = $2 and e.account_id = i.account_id and e.day = i.day and e.request_type = i.request_type
           and e.valid_to is null and e.usage_event_id = i.usage_event_id and e.estimated_at < $4::bigint
-       returning e.*
+       -- Each closed row with its successor's figures: what follows reads only this, no second join.
+       returning e.workspace_id, e.account_id, e.day, e.request_type, e.provider, e.model, e.project, e.usage_event_id,
+                 e.status as before_status, e.estimated as before_estimated, i.status, i.estimated, i.price_set_id,
+                 i.price_provider, i.price_model, i.match, i.note, i.detail
      ), deltas as (
        insert into cost_version_deltas
        select $2, $3, to_char(c.day, 'YYYY-MM'), c.account_id, c.provider, c.model, count(*),
-              coalesce(sum(c.estimated), 0), coalesce(sum(i.estimated), 0),
-              coalesce(sum(i.estimated), 0) - coalesce(sum(c.estimated), 0),
-              count(*) filter (where c.status <> 'unpriced' and i.status = 'unpriced'),
-              count(*) filter (where c.status = 'unpriced' and i.status <> 'unpriced')
-         from closed c join input i on i.account_id = c.account_id and i.day = c.day and i.request_type = c.request_type
+              coalesce(sum(c.before_estimated), 0), coalesce(sum(c.estimated), 0),
+              coalesce(sum(c.estimated), 0) - coalesce(sum(c.before_estimated), 0),
+              count(*) filter (where c.before_status <> 'unpriced' and c.status = 'unpriced'),
+              count(*) filter (where c.before_status = 'unpriced' and c.status <> 'unpriced')
+         from closed c
         group by to_char(c.day, 'YYYY-MM'), c.account_id, c.provider, c.model
      )
      insert into cost_estimates (${ESTIMATE_COLUMNS}, valid_from)
      select c.workspace_id, c.account_id, c.day, c.request_type, c.provider, c.model, c.project, c.usage_event_id,
-            $4::bigint, i.status, i.estimated, i.price_set_id, i.price_provider, i.price_model, i.match, i.note, i.detail, $3
-       from closed c join input i on i.account_id = c.account_id and i.day = c.day and i.request_type = c.request_type`,
+            $4::bigint, c.status, c.estimated, c.price_set_id, c.price_provider, c.price_model, c.match, c.note, c.detail, $3
+       from closed c`,
     [staged ? data.recomputeId : json, data.workspaceId, version, String(startedAt)],
   );
   const [summary] = await tx.query<{ rows: string; delta: string }>(
