@@ -1,70 +1,7 @@
-import { HttpRequest } from '@angular/common/http';
-import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
-import { Provider } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
-import { MATERIAL_ANIMATIONS } from '@angular/material/core';
-import type { SessionResponse, WorkspaceRole } from '@act/contracts';
-import { AuthService } from '@act/web/identity';
+import { WS } from '@act/web/identity/testing';
 import type { AlertDto, BudgetDto, ChannelDto, DeliveryDto, ForecastFiguresDto, ForecastResponseDto } from '../data-access/budget-types';
 
-/** Dialogs close on an animation event jsdom never fires; turn Material's animations off. */
-export const NO_ANIMATIONS: Provider = { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } };
-
-export const WS = 'ws1';
-export const WS_URL = `api/v1/workspaces/${WS}`;
-
-export function sessionFixture(role: WorkspaceRole = 'owner'): SessionResponse {
-  return {
-    accessToken: 'token-1',
-    expiresIn: 900,
-    position: '5',
-    user: { id: 'u-ada', email: 'ada@example.test', displayName: 'Ada', instanceAdmin: false, createdAt: '2026-01-01T00:00:00Z' },
-    workspaces: [{ id: WS, name: 'Acme', role }],
-  };
-}
-
-/** Signs in through the real restore flow (POST auth/refresh answered with a session). */
-export async function signIn(role: WorkspaceRole = 'owner'): Promise<void> {
-  const restored = TestBed.inject(AuthService).restore();
-  TestBed.inject(HttpTestingController).expectOne('api/v1/auth/refresh').flush(sessionFixture(role));
-  await restored;
-}
-
-export function tick(ms = 0): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The one open request matching `predicate`, waiting a few ticks for it to be sent. */
-export async function nextRequest(predicate: (req: HttpRequest<unknown>) => boolean, description: string): Promise<TestRequest> {
-  const http = TestBed.inject(HttpTestingController);
-  for (let i = 0; i < 30; i++) {
-    const found = http.match(predicate);
-    if (found.length === 1 && found[0]) return found[0];
-    if (found.length > 1) throw new Error(`Expected one request for ${description}, got ${found.length}`);
-    await tick();
-  }
-  return http.expectOne(predicate, description);
-}
-
-export function call(method: string, url: string): (req: HttpRequest<unknown>) => boolean {
-  return (req) => req.method === method && req.url === url;
-}
-
-export function get(url: string): (req: HttpRequest<unknown>) => boolean {
-  return call('GET', url);
-}
-
-export function text(root: ParentNode, testId: string): string {
-  return root.querySelector(`[data-testid="${testId}"]`)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
-}
-
-export function byTestId<T extends Element = HTMLElement>(root: ParentNode, testId: string): T | null {
-  return root.querySelector<T>(`[data-testid="${testId}"]`);
-}
-
-export function allByTestId<T extends Element = HTMLElement>(root: ParentNode, testId: string): T[] {
-  return Array.from(root.querySelectorAll<T>(`[data-testid="${testId}"]`));
-}
+export * from '@act/web/identity/testing';
 
 export function budgetFixture(overrides: Partial<BudgetDto> = {}): BudgetDto {
   return {
