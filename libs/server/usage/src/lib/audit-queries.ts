@@ -8,7 +8,7 @@ import type {
 } from '@act/contracts';
 import type { SqlExecutor } from '@act/server/database';
 import { periodClose } from './period-close';
-import { dec, emptyCounts, IN_VERSION, requireDay, requireMonth, resolveVersion, str, sum } from './query-support';
+import { dec, emptyCounts, IN_VERSION, onOneSnapshot, requireDay, requireMonth, resolveVersion, str, sum } from './query-support';
 import { normalizeDecimal } from './repricing';
 
 interface UsageLineRow {
@@ -52,59 +52,61 @@ export class AuditQueries {
    * urgent status of its usage: unpriced, pending, manual, estimated.
    */
   async month(workspaceId: string, month: string, options: { version?: number } = {}): Promise<AuditMonthDto> {
-    const range = requireMonth(month);
-    const { selected, current } = await resolveVersion(this.sql, workspaceId, options.version);
-    const usage = await this.sql.query<UsageLineRow>(
-      `select e.account_id, e.day::text as day, e.request_type, e.provider, e.model, e.status, e.estimated::text,
-              e.price_set_id, u.reported_cost::text as reported_cost
-         from cost_estimates e
-         left join usage_latest u on u.workspace_id = e.workspace_id and u.account_id = e.account_id and u.day = e.day
-                                 and u.request_type = e.request_type and u.event_id = e.usage_event_id
-                                 -- the month again on the joined side: without it the planner may hash
-                                 -- the whole usage_latest, and the query grows with the ledger, not the month
-                                 and u.day >= $2::date and u.day < $3::date
-        where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
-        order by e.account_id, e.day, e.request_type`,
-      [workspaceId, range.start, range.end, selected],
-    );
-    const billed = await this.sql.query<BilledLineRow>(
-      `select account_id, day::text as day, line_item, provider, amount::text, final from cost_latest
-        where workspace_id = $1 and day >= $2::date and day < $3::date
-        order by account_id, day, line_item`,
-      [workspaceId, range.start, range.end],
-    );
-    const cells = new Map<string, { usage: UsageLineRow[]; billed: BilledLineRow[] }>();
-    const cellOf = (account: string, day: string) => {
-      const key = JSON.stringify([account, day]);
-      const cell = cells.get(key) ?? { usage: [], billed: [] };
-      cells.set(key, cell);
-      return cell;
-    };
-    usage.forEach((row) => cellOf(row.account_id, row.day).usage.push(row));
-    billed.forEach((row) => cellOf(row.account_id, row.day).billed.push(row));
+    return onOneSnapshot(this.sql, async (sql) => {
+      const range = requireMonth(month);
+      const { selected, current } = await resolveVersion(sql, workspaceId, options.version);
+      const usage = await sql.query<UsageLineRow>(
+        `select e.account_id, e.day::text as day, e.request_type, e.provider, e.model, e.status, e.estimated::text,
+                e.price_set_id, u.reported_cost::text as reported_cost
+           from cost_estimates e
+           left join usage_latest u on u.workspace_id = e.workspace_id and u.account_id = e.account_id and u.day = e.day
+                                   and u.request_type = e.request_type and u.event_id = e.usage_event_id
+                                   -- the month again on the joined side: without it the planner may hash
+                                   -- the whole usage_latest, and the query grows with the ledger, not the month
+                                   and u.day >= $2::date and u.day < $3::date
+          where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
+          order by e.account_id, e.day, e.request_type`,
+        [workspaceId, range.start, range.end, selected],
+      );
+      const billed = await sql.query<BilledLineRow>(
+        `select account_id, day::text as day, line_item, provider, amount::text, final from cost_latest
+          where workspace_id = $1 and day >= $2::date and day < $3::date
+          order by account_id, day, line_item`,
+        [workspaceId, range.start, range.end],
+      );
+      const cells = new Map<string, { usage: UsageLineRow[]; billed: BilledLineRow[] }>();
+      const cellOf = (account: string, day: string) => {
+        const key = JSON.stringify([account, day]);
+        const cell = cells.get(key) ?? { usage: [], billed: [] };
+        cells.set(key, cell);
+        return cell;
+      };
+      usage.forEach((row) => cellOf(row.account_id, row.day).usage.push(row));
+      billed.forEach((row) => cellOf(row.account_id, row.day).billed.push(row));
 
-    const out: AuditCellDto[] = [...cells.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, cell]) => {
-        const [accountId, day] = JSON.parse(key) as [string, string];
-        return auditCell(accountId, day, cell.usage, cell.billed);
-      });
-    const both = out.filter((c) => c.estimated !== null && c.reconciled !== null);
-    return {
-      workspaceId,
-      month,
-      currency: 'USD',
-      costVersion: selected,
-      currentCostVersion: current,
-      cells: out,
-      totals: {
-        estimated: sum(out.map((c) => c.estimated)),
-        reconciled: sum(out.map((c) => c.reconciled)),
-        // Over the cells that have both sides: a cell billed without usage is not a difference.
-        difference: sum(both.map((c) => c.difference)),
-      },
-      closed: await periodClose(this.sql, workspaceId, month, range, selected),
-    };
+      const out: AuditCellDto[] = [...cells.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, cell]) => {
+          const [accountId, day] = JSON.parse(key) as [string, string];
+          return auditCell(accountId, day, cell.usage, cell.billed);
+        });
+      const both = out.filter((c) => c.estimated !== null && c.reconciled !== null);
+      return {
+        workspaceId,
+        month,
+        currency: 'USD',
+        costVersion: selected,
+        currentCostVersion: current,
+        cells: out,
+        totals: {
+          estimated: sum(out.map((c) => c.estimated)),
+          reconciled: sum(out.map((c) => c.reconciled)),
+          // Over the cells that have both sides: a cell billed without usage is not a difference.
+          difference: sum(both.map((c) => c.difference)),
+        },
+        closed: await periodClose(sql, workspaceId, month, range, selected),
+      };
+    });
   }
 
   /** The observations behind one cell (source, price version used, the provider's raw numbers) and its billed lines. */

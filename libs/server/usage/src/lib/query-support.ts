@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import { money, moneyString } from '@act/domain/pricing';
-import type { SqlExecutor } from '@act/server/database';
+import type { SqlDatabase, SqlExecutor } from '@act/server/database';
 import type { CostRowCountsDto } from '@act/contracts';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -20,6 +20,25 @@ export function requireDay(day: string, name = 'day'): string {
     throw new DomainRuleViolation('query.day', `${name} must be a day (YYYY-MM-DD), got "${day}"`);
   }
   return day;
+}
+
+/**
+ * Runs a query's statements in one read-only REPEATABLE READ transaction when `sql` can open
+ * one, so every figure of an answer comes from the same snapshot: a projection batch that
+ * commits between two statements can no longer pair this month's groups with other billed
+ * lines. The statements also hold one connection between them, instead of queueing for one
+ * each behind the dashboard-read cap (ConnectionGate). Inside a caller's transaction, it joins it.
+ */
+export async function onOneSnapshot<T>(sql: SqlExecutor, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  if (!isDatabase(sql)) return work(sql);
+  return sql.transaction(async (tx) => {
+    await tx.query('set transaction isolation level repeatable read, read only');
+    return work(tx);
+  });
+}
+
+function isDatabase(sql: SqlExecutor): sql is SqlDatabase {
+  return typeof (sql as Partial<SqlDatabase>).transaction === 'function';
 }
 
 /** The cost version a query reads (default: the current one) and the current one. */

@@ -15,6 +15,7 @@ import {
   countsOf,
   emptyCounts,
   IN_VERSION,
+  onOneSnapshot,
   RECONCILED_SQL,
   requireDay,
   requireMonth,
@@ -46,49 +47,51 @@ export class UsageQueries {
   constructor(private readonly sql: SqlExecutor) {}
 
   async monthSummary(workspaceId: string, month: string, options: { version?: number } = {}): Promise<UsageMonthSummaryDto> {
-    const range = requireMonth(month);
-    const { selected, current } = await resolveVersion(this.sql, workspaceId, options.version);
-    // From the month's groups (usage-ledger.projection.ts: cost_month_groups), not its rows.
-    const groups = await this.sql.query<GroupRow>(
-      `select g.account_id, g.provider, g.model, g.project, sum(g.estimated)::text as estimated,
-              sum(g.n_rows)::int as n_rows, sum(g.n_estimated)::int as n_estimated, sum(g.n_manual)::int as n_manual,
-              sum(g.n_unpriced)::int as n_unpriced, sum(g.n_pending)::int as n_pending
-         from cost_month_groups g
-        where g.workspace_id = $1 and g.month = $2::date and ${IN_VERSION('g', '$3')}
-        group by g.account_id, g.provider, g.model, g.project
-        order by g.account_id, g.provider, g.model, g.project`,
-      [workspaceId, range.start, selected],
-    );
-    const billed = await this.sql.query<{ account_id: string; provider: string; amount: string }>(
-      `select account_id, provider, sum(amount)::text as amount from (${RECONCILED_SQL}) r
-        group by account_id, provider order by account_id, provider`,
-      [workspaceId, range.start, range.end],
-    );
-    const counts = groups.reduce((acc, g) => addCounts(acc, countsOf(g)), emptyCounts());
-    return {
-      workspaceId,
-      month,
-      currency: 'USD',
-      costVersion: selected,
-      currentCostVersion: current,
-      estimated: sum(groups.map((g) => g.estimated)),
-      reconciled: sum(billed.map((b) => b.amount)),
-      estimatedIsLowerBound: counts.unpriced > 0,
-      counts,
-      byProvider: breakdown(groups, (g) => g.provider, {
-        reconciled: (key) => sum(billed.filter((b) => b.provider === key).map((b) => b.amount)),
-        extraKeys: billed.map((b) => b.provider),
-      }),
-      byAccount: breakdown(groups, (g) => g.account_id, {
-        reconciled: (key) => sum(billed.filter((b) => b.account_id === key).map((b) => b.amount)),
-        extraKeys: billed.map((b) => b.account_id),
-      }),
-      byModel: breakdown(groups, (g) => `${g.provider}/${g.model}`, {
-        describe: (g) => ({ provider: g.provider, model: g.model }),
-      }),
-      byProject: breakdown(groups, (g) => g.project),
-      closed: await periodClose(this.sql, workspaceId, month, range, selected),
-    };
+    return onOneSnapshot(this.sql, async (sql) => {
+      const range = requireMonth(month);
+      const { selected, current } = await resolveVersion(sql, workspaceId, options.version);
+      // From the month's groups (usage-ledger.projection.ts: cost_month_groups), not its rows.
+      const groups = await sql.query<GroupRow>(
+        `select g.account_id, g.provider, g.model, g.project, sum(g.estimated)::text as estimated,
+                sum(g.n_rows)::int as n_rows, sum(g.n_estimated)::int as n_estimated, sum(g.n_manual)::int as n_manual,
+                sum(g.n_unpriced)::int as n_unpriced, sum(g.n_pending)::int as n_pending
+           from cost_month_groups g
+          where g.workspace_id = $1 and g.month = $2::date and ${IN_VERSION('g', '$3')}
+          group by g.account_id, g.provider, g.model, g.project
+          order by g.account_id, g.provider, g.model, g.project`,
+        [workspaceId, range.start, selected],
+      );
+      const billed = await sql.query<{ account_id: string; provider: string; amount: string }>(
+        `select account_id, provider, sum(amount)::text as amount from (${RECONCILED_SQL}) r
+          group by account_id, provider order by account_id, provider`,
+        [workspaceId, range.start, range.end],
+      );
+      const counts = groups.reduce((acc, g) => addCounts(acc, countsOf(g)), emptyCounts());
+      return {
+        workspaceId,
+        month,
+        currency: 'USD',
+        costVersion: selected,
+        currentCostVersion: current,
+        estimated: sum(groups.map((g) => g.estimated)),
+        reconciled: sum(billed.map((b) => b.amount)),
+        estimatedIsLowerBound: counts.unpriced > 0,
+        counts,
+        byProvider: breakdown(groups, (g) => g.provider, {
+          reconciled: (key) => sum(billed.filter((b) => b.provider === key).map((b) => b.amount)),
+          extraKeys: billed.map((b) => b.provider),
+        }),
+        byAccount: breakdown(groups, (g) => g.account_id, {
+          reconciled: (key) => sum(billed.filter((b) => b.account_id === key).map((b) => b.amount)),
+          extraKeys: billed.map((b) => b.account_id),
+        }),
+        byModel: breakdown(groups, (g) => `${g.provider}/${g.model}`, {
+          describe: (g) => ({ provider: g.provider, model: g.model }),
+        }),
+        byProject: breakdown(groups, (g) => g.project),
+        closed: await periodClose(sql, workspaceId, month, range, selected),
+      };
+    });
   }
 
   /**
@@ -99,59 +102,61 @@ export class UsageQueries {
     workspaceId: string,
     query: { from: string; to: string; groupBy: UsageGroupBy; version?: number },
   ): Promise<DailyCostSeriesDto> {
-    const from = requireDay(query.from, 'from');
-    const to = requireDay(query.to, 'to');
-    if (to < from) throw new DomainRuleViolation('query.range', `to (${to}) is before from (${from}).`);
-    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-    if (days > MAX_SERIES_DAYS) throw new DomainRuleViolation('query.range', `At most ${MAX_SERIES_DAYS} days per series, asked for ${days}.`);
-    const column = GROUP_COLUMNS[query.groupBy];
-    if (!column) throw new DomainRuleViolation('query.group-by', `groupBy must be provider, account, model or project.`);
-    const { selected } = await resolveVersion(this.sql, workspaceId, query.version);
-    const end = new Date(Date.parse(to) + 86_400_000).toISOString().slice(0, 10);
-    const rows = await this.sql.query<{ day: string; key: string | null; provider: string | null; model: string | null; estimated: string } & Counts>(
-      `select e.day::text as day, ${column.estimate} as key,
-              ${query.groupBy === 'model' ? 'min(e.provider)' : 'null'} as provider,
-              ${query.groupBy === 'model' ? 'min(e.model)' : 'null'} as model,
-              coalesce(sum(e.estimated), 0)::text as estimated, ${COUNT_COLUMNS}
-         from cost_estimates e
-        where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
-        group by e.day, ${column.estimate}`,
-      [workspaceId, from, end, selected],
-    );
-    const billed = column.reconciled
-      ? await this.sql.query<{ day: string; key: string | null; amount: string }>(
-          `select day::text as day, ${column.reconciled} as key, sum(amount)::text as amount
-             from (${RECONCILED_SQL}) r group by day, ${column.reconciled}`,
-          [workspaceId, from, end],
-        )
-      : [];
-    const points = new Map<string, DailyCostPointDto>();
-    const pointKey = (day: string, key: string | null) => JSON.stringify([day, key]);
-    for (const row of rows) {
-      points.set(pointKey(row.day, row.key), {
-        day: row.day,
-        key: row.key,
-        ...(row.provider !== null && row.model !== null ? { provider: row.provider, model: row.model } : {}),
-        estimated: sum([row.estimated]),
-        reconciled: column.reconciled ? '0' : null,
-        counts: countsOf(row),
-      });
-    }
-    for (const row of billed) {
-      const key = pointKey(row.day, row.key);
-      const point = points.get(key) ?? { day: row.day, key: row.key, estimated: '0', reconciled: '0', counts: emptyCounts() };
-      point.reconciled = sum([point.reconciled, row.amount]);
-      points.set(key, point);
-    }
-    return {
-      workspaceId,
-      from,
-      to,
-      groupBy: query.groupBy,
-      currency: 'USD',
-      costVersion: selected,
-      points: [...points.values()].sort((a, b) => compare(a.day, b.day) || compare(a.key ?? '', b.key ?? '')),
-    };
+    return onOneSnapshot(this.sql, async (sql) => {
+      const from = requireDay(query.from, 'from');
+      const to = requireDay(query.to, 'to');
+      if (to < from) throw new DomainRuleViolation('query.range', `to (${to}) is before from (${from}).`);
+      const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+      if (days > MAX_SERIES_DAYS) throw new DomainRuleViolation('query.range', `At most ${MAX_SERIES_DAYS} days per series, asked for ${days}.`);
+      const column = GROUP_COLUMNS[query.groupBy];
+      if (!column) throw new DomainRuleViolation('query.group-by', `groupBy must be provider, account, model or project.`);
+      const { selected } = await resolveVersion(sql, workspaceId, query.version);
+      const end = new Date(Date.parse(to) + 86_400_000).toISOString().slice(0, 10);
+      const rows = await sql.query<{ day: string; key: string | null; provider: string | null; model: string | null; estimated: string } & Counts>(
+        `select e.day::text as day, ${column.estimate} as key,
+                ${query.groupBy === 'model' ? 'min(e.provider)' : 'null'} as provider,
+                ${query.groupBy === 'model' ? 'min(e.model)' : 'null'} as model,
+                coalesce(sum(e.estimated), 0)::text as estimated, ${COUNT_COLUMNS}
+           from cost_estimates e
+          where e.workspace_id = $1 and e.day >= $2::date and e.day < $3::date and ${IN_VERSION('e', '$4')}
+          group by e.day, ${column.estimate}`,
+        [workspaceId, from, end, selected],
+      );
+      const billed = column.reconciled
+        ? await sql.query<{ day: string; key: string | null; amount: string }>(
+            `select day::text as day, ${column.reconciled} as key, sum(amount)::text as amount
+               from (${RECONCILED_SQL}) r group by day, ${column.reconciled}`,
+            [workspaceId, from, end],
+          )
+        : [];
+      const points = new Map<string, DailyCostPointDto>();
+      const pointKey = (day: string, key: string | null) => JSON.stringify([day, key]);
+      for (const row of rows) {
+        points.set(pointKey(row.day, row.key), {
+          day: row.day,
+          key: row.key,
+          ...(row.provider !== null && row.model !== null ? { provider: row.provider, model: row.model } : {}),
+          estimated: sum([row.estimated]),
+          reconciled: column.reconciled ? '0' : null,
+          counts: countsOf(row),
+        });
+      }
+      for (const row of billed) {
+        const key = pointKey(row.day, row.key);
+        const point = points.get(key) ?? { day: row.day, key: row.key, estimated: '0', reconciled: '0', counts: emptyCounts() };
+        point.reconciled = sum([point.reconciled, row.amount]);
+        points.set(key, point);
+      }
+      return {
+        workspaceId,
+        from,
+        to,
+        groupBy: query.groupBy,
+        currency: 'USD',
+        costVersion: selected,
+        points: [...points.values()].sort((a, b) => compare(a.day, b.day) || compare(a.key ?? '', b.key ?? '')),
+      };
+    });
   }
 }
 
