@@ -78,7 +78,7 @@ export const usageLedgerProjection: Projection = {
     // Statistics: live, the tables are analyzed as they grow (see keepPlannerStatistics). A
     // replay only counts its rows and analyzes where a plan depends on them: before the
     // statements that join the big tables (versions past the first, activation, period close)
-    // and when readers switch over (beforeSwitch). At 200k events that saved 10 ANALYZEs, 14%.
+    // and when readers switch over (beforeSwitch). A 200k-event rebuild went from 10 ANALYZEs to 1 (12.7 → 12.0 s).
     const deferStatistics = context.rebuilding;
     let written = 0;
     const statisticsForJoins = async () => {
@@ -465,7 +465,7 @@ async function keepPlannerStatistics(
   const since = Number(stats.written_since);
   const due = options.analyze === 'if-written' ? since > 0 : since > 1000 + Number(stats.rows_at_last_analyze);
   if (!due) return;
-  await tx.query('analyze usage_latest, cost_latest, cost_estimates');
+  await tx.query('analyze usage_latest, cost_latest, cost_estimates, cost_month_groups');
   await tx.query(
     `update ledger_stats set written_since = 0,
             rows_at_last_analyze = (select greatest(reltuples, 0)::bigint from pg_class where oid = 'cost_estimates'::regclass)`,
