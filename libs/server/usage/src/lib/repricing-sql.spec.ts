@@ -3,8 +3,8 @@ import { describeOnEachEngine } from '@act/server/database/testing';
 import type { ContextTier, ServiceTier, UsageSource } from '@act/domain/usage';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { PricingCommands } from './pricing-commands';
-import { repriceRows, selectScopeRows, type RepriceScope } from './repricing';
-import { stageRepricedPage } from './repricing-sql';
+import { repriceRows, selectScopeRows, type RepriceScope, type RowKey } from './repricing';
+import { stageRepricedPage, type StagedPage } from './repricing-sql';
 import { openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
 
 /*
@@ -127,11 +127,11 @@ describeOnEachEngine('repricing inside the database', (database) => {
     const expected = repriceRows(await selectScopeRows(db(), scope), catalogue);
 
     // Pages of 64 rows, as the worker runs them (the cursor carries over).
-    let after = null;
+    let after: RowKey | null = null;
     let scanned = 0;
     for (;;) {
-      const from = after;
-      const page = await db().transaction((tx) => stageRepricedPage(tx, scope, 'check', { after: from, limit: 64 }, catalogue));
+      const from: RowKey | null = after;
+      const page: StagedPage = await db().transaction((tx) => stageRepricedPage(tx, scope, 'check', { after: from, limit: 64 }, catalogue));
       if (page.last === null) break;
       scanned += page.scanned;
       after = page.last;
