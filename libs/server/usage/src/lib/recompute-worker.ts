@@ -48,9 +48,10 @@ interface ProgressRow {
  * stages the changed rows, then appends `CostVersionActivated`; the projection applies the
  * staged rows at once, so readers switch from one complete version to the next.
  *
- * Each batch stages its rows and moves the progress cursor in one transaction (guarded by the
- * cursor it read), so a crash or a second worker at any point loses nothing and doubles
- * nothing; the activation event has a deterministic id, so appending it twice is a no-op.
+ * Each batch stages its rows and moves the progress cursor in one transaction that first locks
+ * the progress row (a second worker waits, then goes on from the moved cursor), so a crash or a
+ * second worker at any point loses nothing and doubles nothing; the activation event has a
+ * deterministic id, so appending it twice is a no-op.
  */
 export class RecomputeWorker {
   private readonly options: Required<Omit<RecomputeWorkerOptions, 'logger' | 'onBatchStaged'>> &
