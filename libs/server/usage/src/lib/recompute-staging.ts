@@ -44,13 +44,28 @@ create table if not exists public.cost_recompute_rows (
   price_model text,
   match text,
   note text,
-  detail jsonb not null,
+  detail json not null,
   primary key (recompute_id, account_id, day, request_type)
 );
 `;
 
+/**
+ * `detail` was jsonb until the estimates stored it as json (usage_ledger v5): staged rows are
+ * copied into the estimates as they are, so they take the same type. The rows are work in
+ * progress of at most a few recomputes; converting them is quick and keeps a running one going.
+ */
+const DETAIL_AS_JSON = `
+do $$ begin
+  if (select data_type from information_schema.columns
+       where table_schema = 'public' and table_name = 'cost_recompute_rows' and column_name = 'detail') = 'jsonb' then
+    alter table public.cost_recompute_rows alter column detail type json using detail::json;
+  end if;
+end $$;
+`;
+
 export async function migrateRecomputeStaging(sql: { exec(script: string): Promise<void> }): Promise<void> {
   await sql.exec(RECOMPUTE_STAGING_SCHEMA);
+  await sql.exec(DETAIL_AS_JSON);
 }
 
 /**

@@ -90,29 +90,33 @@ export async function stageRepricedPage(
 
   const [staged] = await tx.query<{ matched: number; changed: number }>(
     `with shapes as (
-       select * from jsonb_to_recordset($2::jsonb) as s(shape integer, provider text, model text, day date,
+       select * from json_to_recordset($2::json) as s(shape integer, provider text, model text, day date,
               service_tier text, context_tier text, source text, final boolean, mask text, status text,
               has_estimate boolean, price_set_id text, price_provider text, price_model text, match text, note text,
-              flags jsonb)
+              flags json)
      ), lines as (
-       select * from jsonb_to_recordset($3::jsonb) as l(shape integer, ord integer, kind text, class text,
+       select * from json_to_recordset($3::json) as l(shape integer, ord integer, kind text, class text,
               unit_price text, price_source text, note text, reason text)
      ), repriced as (
+       -- json, not jsonb: the estimates store \`detail\` as json (usage-ledger.projection.ts).
        select p.*, s.status as new_status, s.price_set_id as new_price_set_id, s.price_provider, s.price_model,
               s.match, s.note,
               case when s.has_estimate then trim_scale(coalesce(d.total, 0))::text end as new_estimated,
-              jsonb_build_object('lines', coalesce(d.lines, '[]'::jsonb), 'unpriced', coalesce(d.unpriced, '[]'::jsonb),
-                                 'flags', s.flags) as detail
+              json_build_object('lines', coalesce(d.lines, '[]'::json), 'unpriced', coalesce(d.unpriced, '[]'::json),
+                                'flags', s.flags) as detail
          from reprice_page p
          join shapes s on (${SHAPE_KEY.map((k) => `s.${k}`).join(', ')}) = (${SHAPE_KEY.map((k) => `p.${k}`).join(', ')})
          cross join lateral (
            select sum(q.n * l.unit_price::numeric) filter (where l.kind = 'line') as total,
-                  jsonb_agg(jsonb_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
-                                               'amount', trim_scale(q.n * l.unit_price::numeric)::text,
-                                               'priceSource', l.price_source)
-                            || case when l.note is null then '{}'::jsonb else jsonb_build_object('note', l.note) end
-                            order by l.ord) filter (where l.kind = 'line') as lines,
-                  jsonb_agg(jsonb_build_object('class', l.class, 'quantity', q.n, 'reason', l.reason) order by l.ord)
+                  json_agg(case when l.note is null
+                                then json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
+                                                       'amount', trim_scale(q.n * l.unit_price::numeric)::text,
+                                                       'priceSource', l.price_source)
+                                else json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
+                                                       'amount', trim_scale(q.n * l.unit_price::numeric)::text,
+                                                       'priceSource', l.price_source, 'note', l.note) end
+                           order by l.ord) filter (where l.kind = 'line') as lines,
+                  json_agg(json_build_object('class', l.class, 'quantity', q.n, 'reason', l.reason) order by l.ord)
                     filter (where l.kind = 'unpriced') as unpriced
              from lines l cross join lateral (select ${QUANTITY_SQL} as n) q
             where l.shape = s.shape

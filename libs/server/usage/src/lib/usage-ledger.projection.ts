@@ -50,7 +50,7 @@ import { hasStagedRows, STAGED_INPUT_SQL } from './recompute-staging';
  */
 export const usageLedgerProjection: Projection = {
   name: 'usage_ledger',
-  version: 4,
+  version: 5,
   tables: [
     'usage_latest',
     'cost_latest',
@@ -277,7 +277,9 @@ const SCHEMA = [
      price_model text,
      match text,
      note text,
-     detail jsonb not null,
+     -- json, not jsonb: it is only stored and handed back, never queried into, and converting
+     -- every estimate's lines to jsonb was ~30% of writing the row (docs/benchmarks.md, "Floors").
+     detail json not null,
      primary key (workspace_id, day, account_id, request_type, valid_from),
      check (valid_to is null or valid_to > valid_from)
    )`,
@@ -522,7 +524,7 @@ function pricedColumns(priced: PricedUsage) {
 
 const ESTIMATE_RECORD = `workspace_id text, account_id text, day date, request_type text, provider text, model text,
   project text, usage_event_id text, estimated_at bigint, status text, estimated numeric, price_set_id text,
-  price_provider text, price_model text, match text, note text, detail jsonb`;
+  price_provider text, price_model text, match text, note text, detail json`;
 const ESTIMATE_COLUMNS = `workspace_id, account_id, day, request_type, provider, model, project, usage_event_id,
   estimated_at, status, estimated, price_set_id, price_provider, price_model, match, note, detail`;
 
@@ -745,9 +747,9 @@ async function applyActivation(tx: SqlExecutor, event: RecordedEvent): Promise<v
         ...pricedColumns(row.after),
       })),
     );
-    input = `select * from jsonb_to_recordset($1::jsonb) as r(account_id text, day date, request_type text, usage_event_id text,
+    input = `select * from json_to_recordset($1::json) as r(account_id text, day date, request_type text, usage_event_id text,
               status text, estimated numeric, price_set_id text, price_provider text, price_model text, match text,
-              note text, detail jsonb)`;
+              note text, detail json)`;
   }
 
   const version = run.version;
