@@ -18,12 +18,16 @@ import { backupCommand, restoreCommand } from './backup-commands';
 
 const KEYS = `k1:${randomBytes(32).toString('base64')}`;
 
-/** Every read model readers see (the views in `public`), as sorted text: equal dumps = equal read models. */
+/**
+ * Every read model readers see (the views in `public`), as sorted text: equal dumps = equal read
+ * models. Through jsonb, so json columns compare by value: their text keeps the spacing and key
+ * order of whichever writer made them (JS or SQL), which a rebuild may not share.
+ */
 async function dumpReadModels(db: SqlDatabase): Promise<Record<string, string[]>> {
   const views = await db.query<{ name: string }>(`select table_name as name from information_schema.views where table_schema = 'public' order by 1`);
   const dump: Record<string, string[]> = {};
   for (const { name } of views) {
-    const rows = await db.query<{ row: string }>(`select t::text as row from "${name}" t`);
+    const rows = await db.query<{ row: string }>(`select to_jsonb(t)::text as row from "${name}" t`);
     dump[name] = rows.map((r) => r.row).sort();
   }
   return dump;

@@ -12,7 +12,8 @@ import { priceSetEvent, type PriceSheetStrings } from '@act/domain/pricing';
 import type { SqlExecutor } from '@act/server/database';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { dec, requireDay, str, sum } from './query-support';
-import { repriceRows, selectScopeRows, withoutJit, type RepriceScope, type RepricedRow, type RowKey } from './repricing';
+import { withoutJit, type RepriceScope, type RowKey } from './repricing';
+import { previewRepricedPage, type PreviewGroup, type PreviewPage } from './repricing-sql';
 
 interface VersionRow {
   version: number;
@@ -173,22 +174,19 @@ export class CostVersionQueries {
       ...(hypothetical ? { hypothetical } : {}),
     };
     let inScope = 0;
-    let rowsChanged = 0;
-    // Summed page by page: a preview over a million rows holds its groups, never its rows.
-    const perMonthAndModel = new DeltaTotals((row) => [row.day.slice(0, 7), row.provider, row.model]);
-    const perMonth = new DeltaTotals((row) => [row.day.slice(0, 7)]);
+    // Summed page by page, inside the database: a preview over a million rows holds its groups,
+    // never its rows.
+    const perMonthAndModel = new DeltaTotals((group) => [group.month, group.provider, group.model]);
+    const perMonth = new DeltaTotals((group) => [group.month]);
     let after: RowKey | null = null;
     for (;;) {
-      const from = after;
-      const rows = await withoutJit(this.sql, (tx) => selectScopeRows(tx, scope, { after: from, limit: 5000 }));
-      if (rows.length === 0) break;
-      inScope += rows.length;
-      const changed = repriceRows(rows, catalogue);
-      rowsChanged += changed.length;
-      perMonthAndModel.add(changed);
-      perMonth.add(changed);
-      const last: RowKey = rows[rows.length - 1];
-      after = { accountId: last.accountId, day: last.day, requestType: last.requestType };
+      const from: RowKey | null = after;
+      const page: PreviewPage = await withoutJit(this.sql, (tx) => previewRepricedPage(tx, scope, { after: from, limit: PREVIEW_PAGE_ROWS }, catalogue));
+      if (page.last === null) break;
+      inScope += page.scanned;
+      perMonthAndModel.add(page.groups);
+      perMonth.add(page.groups);
+      after = page.last;
     }
     const closed = new Set(
       (await this.sql.query<{ month: string }>('select month from period_closes where workspace_id = $1', [workspaceId])).map((r) => r.month),
@@ -209,7 +207,7 @@ export class CostVersionQueries {
       currency: 'USD',
       fromVersion: state?.current_version ?? 1,
       rowsInScope: inScope,
-      rowsChanged,
+      rowsChanged: byMonth.reduce((n, m) => n + m.rows, 0),
       delta: sum(byMonth.map((m) => m.delta)),
       byMonth,
       byMonthAndModel,
@@ -288,21 +286,24 @@ function toVersion(row: VersionRow, causes: Map<string, CostVersionDto['causes']
 
 type Agg = { rows: number; before: string; after: string; delta: string; becameUnpriced: number; becamePriced: number };
 
-/** Before/after totals of repriced rows per group, added page by page. */
+/** Rows a preview page reads at a time (one temporary table of this many rows). */
+const PREVIEW_PAGE_ROWS = 10_000;
+
+/** Before/after totals of repriced rows per group, added from each page's finer groups. */
 class DeltaTotals {
   private readonly totals = new Map<string, { rows: number; before: Decimal; after: Decimal; becameUnpriced: number; becamePriced: number }>();
 
-  constructor(private readonly keyOf: (row: RepricedRow) => string[]) {}
+  constructor(private readonly keyOf: (group: PreviewGroup) => string[]) {}
 
-  add(rows: readonly RepricedRow[]): void {
-    for (const row of rows) {
-      const key = JSON.stringify(this.keyOf(row));
+  add(groups: readonly PreviewGroup[]): void {
+    for (const group of groups) {
+      const key = JSON.stringify(this.keyOf(group));
       const total = this.totals.get(key) ?? { rows: 0, before: dec('0'), after: dec('0'), becameUnpriced: 0, becamePriced: 0 };
-      total.rows += 1;
-      total.before = total.before.plus(dec(row.before.estimated));
-      total.after = total.after.plus(dec(row.after.estimated));
-      if (row.before.status !== 'unpriced' && row.after.status === 'unpriced') total.becameUnpriced += 1;
-      if (row.before.status === 'unpriced' && row.after.status !== 'unpriced') total.becamePriced += 1;
+      total.rows += group.rows;
+      total.before = total.before.plus(dec(group.before));
+      total.after = total.after.plus(dec(group.after));
+      total.becameUnpriced += group.becameUnpriced;
+      total.becamePriced += group.becamePriced;
       this.totals.set(key, total);
     }
   }

@@ -4,13 +4,15 @@ import type { ContextTier, ServiceTier, UsageSource } from '@act/domain/usage';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { PricingCommands } from './pricing-commands';
 import { repriceRows, selectScopeRows, type RepriceScope, type RowKey } from './repricing';
-import { stageRepricedPage, type StagedPage } from './repricing-sql';
+import { dec, str } from './query-support';
+import { previewRepricedPage, stageRepricedPage, type PreviewPage, type StagedPage } from './repricing-sql';
 import { openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
 
 /*
  * The worker reprices inside the database (repricing-sql.ts); the preview, `changingCauses` and
  * an activation during a rebuild reprice in JS (repricing.ts). Both must give every row the same
- * figures, status, notes and detail. Varied rows (every quantity class, zeros, tiers, long
+ * figures, status, notes and detail, and the preview's sums (also inside the database) must be
+ * theirs. Varied rows (every quantity class, zeros, tiers, long
  * context, manual and pending rows, unknown models) are repriced both ways and compared.
  */
 
@@ -173,5 +175,43 @@ describeOnEachEngine('repricing inside the database', (database) => {
     expect(details.some((d) => d.flags.length > 0)).toBe(true);
     expect(details.some((d) => d.lines.some((l) => 'note' in l))).toBe(true);
     expect(new Set(expected.map((row) => row.after.status))).toEqual(new Set(['estimated', 'pending', 'manual', 'unpriced']));
+
+    // The preview's sums per month, provider and model, page by page, equal the JS repricer's.
+    const sums = new Map<string, { rows: number; before: string; after: string; becameUnpriced: number; becamePriced: number }>();
+    const addTo = (key: string, g: { rows: number; before: string | null; after: string | null; becameUnpriced: number; becamePriced: number }) => {
+      const t = sums.get(key) ?? { rows: 0, before: '0', after: '0', becameUnpriced: 0, becamePriced: 0 };
+      sums.set(key, {
+        rows: t.rows + g.rows,
+        before: str(dec(t.before).plus(dec(g.before))),
+        after: str(dec(t.after).plus(dec(g.after))),
+        becameUnpriced: t.becameUnpriced + g.becameUnpriced,
+        becamePriced: t.becamePriced + g.becamePriced,
+      });
+    };
+    after = null;
+    scanned = 0;
+    for (;;) {
+      const from: RowKey | null = after;
+      const page: PreviewPage = await db().transaction((tx) => previewRepricedPage(tx, scope, { after: from, limit: 64 }, catalogue));
+      if (page.last === null) break;
+      scanned += page.scanned;
+      for (const g of page.groups) addTo(`preview ${g.month}/${g.provider}/${g.model}`, g);
+      after = page.last;
+    }
+    expect(scanned).toBe(400);
+    for (const row of expected) {
+      addTo(`js ${row.day.slice(0, 7)}/${row.provider}/${row.model}`, {
+        rows: 1,
+        before: row.before.estimated,
+        after: row.after.estimated,
+        becameUnpriced: row.before.status !== 'unpriced' && row.after.status === 'unpriced' ? 1 : 0,
+        becamePriced: row.before.status === 'unpriced' && row.after.status !== 'unpriced' ? 1 : 0,
+      });
+    }
+    const side = (prefix: string) =>
+      Object.fromEntries([...sums].filter(([key]) => key.startsWith(prefix)).map(([key, t]) => [key.slice(prefix.length), t]));
+    expect(Object.keys(side('js ')).length).toBeGreaterThan(3);
+    expect(side('preview ')).toEqual(side('js '));
+    expect(await db().query(`select count(*)::integer as n from cost_recompute_rows where recompute_id <> 'check'`)).toEqual([{ n: 0 }]);
   });
 });

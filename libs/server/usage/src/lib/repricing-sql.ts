@@ -76,79 +76,174 @@ export async function stageRepricedPage(
   page: { readonly after: RowKey | null; readonly limit: number },
   catalogue: PriceCatalogue,
 ): Promise<StagedPage> {
-  // The page is materialised once so that the shapes priced below and the rows staged are the
-  // same rows, whatever the live projection writes meanwhile.
-  await tx.query(`create temp table reprice_page on commit drop as select ${PAGE_COLUMNS} from cost_estimates e join usage_latest u on false`);
-  const { sql, params } = scopePageSql(scope, page, PAGE_COLUMNS);
-  await tx.query(`insert into reprice_page ${sql}`, params);
-
-  const shapes = await tx.query<ShapeRow>(
-    `select distinct provider, model, day::text as day, service_tier, context_tier, source, final, mask from reprice_page`,
-  );
-  if (shapes.length === 0) return { scanned: 0, changed: 0, last: null };
-  const priced = priceShapes(scope.workspaceId, shapes, catalogue);
-
+  const priced = await pricePage(tx, scope, page, catalogue);
+  if (!priced) return { scanned: 0, changed: 0, last: null };
   const [staged] = await tx.query<{ matched: number; changed: number }>(
-    `with shapes as (
-       select * from json_to_recordset($2::json) as s(shape integer, provider text, model text, day date,
-              service_tier text, context_tier text, source text, final boolean, mask text, status text,
-              has_estimate boolean, price_set_id text, price_provider text, price_model text, match text, note text,
-              flags json)
-     ), lines as (
-       select * from json_to_recordset($3::json) as l(shape integer, ord integer, kind text, class text,
-              unit_price text, price_source text, note text, reason text)
-     ), repriced as (
-       -- json, not jsonb: the estimates store \`detail\` as json (usage-ledger.projection.ts).
-       select p.*, s.status as new_status, s.price_set_id as new_price_set_id, s.price_provider, s.price_model,
-              s.match, s.note,
-              case when s.has_estimate then trim_scale(coalesce(d.total, 0))::text end as new_estimated,
-              json_build_object('lines', coalesce(d.lines, '[]'::json), 'unpriced', coalesce(d.unpriced, '[]'::json),
-                                'flags', s.flags) as detail
-         from reprice_page p
-         join shapes s on (${SHAPE_KEY.map((k) => `s.${k}`).join(', ')}) = (${SHAPE_KEY.map((k) => `p.${k}`).join(', ')})
-         cross join lateral (
-           select sum(q.n * l.unit_price::numeric) filter (where l.kind = 'line') as total,
-                  json_agg(case when l.note is null
-                                then json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
-                                                       'amount', trim_scale(q.n * l.unit_price::numeric)::text,
-                                                       'priceSource', l.price_source)
-                                else json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
-                                                       'amount', trim_scale(q.n * l.unit_price::numeric)::text,
-                                                       'priceSource', l.price_source, 'note', l.note) end
-                           order by l.ord) filter (where l.kind = 'line') as lines,
-                  json_agg(json_build_object('class', l.class, 'quantity', q.n, 'reason', l.reason) order by l.ord)
-                    filter (where l.kind = 'unpriced') as unpriced
-             from lines l cross join lateral (select ${QUANTITY_SQL} as n) q
-            where l.shape = s.shape
-         ) d
-     ), inserted as (
+    `with ${repricedSql({ detail: true, shapes: '$2', lines: '$3' })}, inserted as (
        insert into public.cost_recompute_rows
        select $1, account_id, day, request_type, provider, model, project, usage_event_id, status,
               trim_scale(estimated), price_set_id, new_status, new_estimated::numeric, new_price_set_id, price_provider,
               price_model, match, note, detail
          from repriced
-        -- What a recompute compares (pricedUsageFingerprint): status, price version, amount.
-        where (new_status, new_price_set_id, new_estimated) is distinct from (status, price_set_id, trim_scale(estimated)::text)
+        where ${CHANGED}
        on conflict do nothing
        returning 1
      )
      select (select count(*) from repriced)::integer as matched, (select count(*) from inserted)::integer as changed`,
-    [recomputeId, JSON.stringify(priced.shapes), JSON.stringify(priced.lines)],
+    [recomputeId, priced.shapes, priced.lines],
   );
+  const last = await pageEnd(tx, staged?.matched);
+  return { scanned: last.scanned, changed: staged?.changed ?? 0, last: last.key };
+}
+
+/** A preview page's changed rows summed per month, provider and model (money as NUMERIC text). */
+export interface PreviewGroup {
+  readonly month: string;
+  readonly provider: string;
+  readonly model: string;
+  readonly rows: number;
+  readonly before: string;
+  readonly after: string;
+  readonly becameUnpriced: number;
+  readonly becamePriced: number;
+}
+
+export interface PreviewPage {
+  /** Rows of the page (in scope, after the cursor). */
+  readonly scanned: number;
+  readonly groups: readonly PreviewGroup[];
+  /** The page's last key: where the next page starts. Null when the page was empty. */
+  readonly last: RowKey | null;
+}
+
+/**
+ * What repricing the next page of rows in scope with `catalogue` would change, summed per
+ * month, provider and model; nothing is written (the page lives in a temporary table dropped
+ * at commit). The preview's rows never travel to this process: at a million rows in scope,
+ * reading them out and pricing each in JS was most of the wait of the pricing page's "Apply".
+ */
+export async function previewRepricedPage(
+  tx: SqlExecutor,
+  scope: RepriceScope,
+  page: { readonly after: RowKey | null; readonly limit: number },
+  catalogue: PriceCatalogue,
+): Promise<PreviewPage> {
+  const priced = await pricePage(tx, scope, page, catalogue);
+  if (!priced) return { scanned: 0, groups: [], last: null };
+  const groups = await tx.query<{
+    month: string; provider: string; model: string; rows: number; before: string; after: string;
+    became_unpriced: number; became_priced: number; matched: number;
+  }>(
+    `with ${repricedSql({ detail: false, shapes: '$1', lines: '$2' })}
+     select to_char(day, 'YYYY-MM') as month, provider, model, count(*)::integer as rows,
+            coalesce(sum(trim_scale(estimated)), 0)::text as before, coalesce(sum(new_estimated::numeric), 0)::text as after,
+            count(*) filter (where status <> 'unpriced' and new_status = 'unpriced')::integer as became_unpriced,
+            count(*) filter (where status = 'unpriced' and new_status <> 'unpriced')::integer as became_priced,
+            (select count(*) from repriced)::integer as matched
+       from repriced
+      where ${CHANGED}
+      group by to_char(day, 'YYYY-MM'), provider, model
+     union all
+     -- Always one row, so that the match count arrives when nothing changed.
+     select null, null, null, 0, '0', '0', 0, 0, (select count(*) from repriced)::integer`,
+    [priced.shapes, priced.lines],
+  );
+  const last = await pageEnd(tx, groups.find((g) => g.month === null)?.matched);
+  return {
+    scanned: last.scanned,
+    groups: groups.filter((g) => g.month !== null).map((g) => ({
+      month: g.month, provider: g.provider, model: g.model, rows: g.rows, before: g.before, after: g.after,
+      becameUnpriced: g.became_unpriced, becamePriced: g.became_priced,
+    })),
+    last: last.key,
+  };
+}
+
+/** What a recompute compares (`pricedUsageFingerprint`): status, price version, amount. */
+const CHANGED = `(new_status, new_price_set_id, new_estimated) is distinct from (status, price_set_id, trim_scale(estimated)::text)`;
+
+/**
+ * Materialises the next page of rows in scope as the temporary table `reprice_page` (dropped at
+ * commit) and prices one representative per shape. Null when the page is empty. Materialised
+ * once, so that the shapes priced and the rows repriced are the same rows, whatever the live
+ * projection writes meanwhile. Returns the JSON parameters of `repricedSql`.
+ */
+async function pricePage(
+  tx: SqlExecutor,
+  scope: RepriceScope,
+  page: { readonly after: RowKey | null; readonly limit: number },
+  catalogue: PriceCatalogue,
+): Promise<{ shapes: string; lines: string } | null> {
+  await tx.query(`create temp table reprice_page on commit drop as select ${PAGE_COLUMNS} from cost_estimates e join usage_latest u on false`);
+  const { sql, params } = scopePageSql(scope, page, PAGE_COLUMNS);
+  await tx.query(`insert into reprice_page ${sql}`, params);
+  const shapes = await tx.query<ShapeRow>(
+    `select distinct provider, model, day::text as day, service_tier, context_tier, source, final, mask from reprice_page`,
+  );
+  if (shapes.length === 0) return null;
+  const priced = priceShapes(scope.workspaceId, shapes, catalogue);
+  return { shapes: JSON.stringify(priced.shapes), lines: JSON.stringify(priced.lines) };
+}
+
+/**
+ * The page's size and last key, once its rows were repriced. Every row of the page has a shape
+ * (the shapes were read from the page); a row that matched none would be skipped silently, so
+ * it is checked, not assumed.
+ */
+async function pageEnd(tx: SqlExecutor, matched: number | undefined): Promise<{ scanned: number; key: RowKey }> {
   const [last] = await tx.query<{ scanned: number; account_id: string; day: string; request_type: string }>(
     `select (select count(*) from reprice_page)::integer as scanned, account_id, day::text as day, request_type
        from reprice_page order by day desc, account_id desc, request_type desc limit 1`,
   );
-  // Every row of the page has a shape (the shapes were read from the page); a row that matched
-  // none would be skipped silently, so it is checked, not assumed.
-  if (!last || staged?.matched !== last.scanned) {
-    throw new Error(`Repricing: ${last?.scanned ?? 0} rows in the page but ${staged?.matched ?? 0} matched a priced shape`);
+  if (!last || matched !== last.scanned) {
+    throw new Error(`Repricing: ${last?.scanned ?? 0} rows in the page but ${matched ?? 0} matched a priced shape`);
   }
-  return {
-    scanned: last.scanned,
-    changed: staged.changed,
-    last: { accountId: last.account_id, day: last.day, requestType: last.request_type },
-  };
+  return { scanned: last.scanned, key: { accountId: last.account_id, day: last.day, requestType: last.request_type } };
+}
+
+/**
+ * The common table expressions `shapes`, `lines` (from `pricePage`'s JSON parameters) and
+ * `repriced`: every row of `reprice_page` with its figures under the new prices (`new_status`,
+ * `new_price_set_id`, `new_estimated` as NUMERIC text), and its cost lines as json when `detail`.
+ */
+function repricedSql(options: { readonly detail: boolean; readonly shapes: string; readonly lines: string }): string {
+  const detail = options.detail
+    ? `, json_build_object('lines', coalesce(d.lines, '[]'::json), 'unpriced', coalesce(d.unpriced, '[]'::json),
+                         'flags', s.flags) as detail`
+    : '';
+  // json, not jsonb: the estimates store `detail` as json (usage-ledger.projection.ts).
+  const lineDetail = options.detail
+    ? `, json_agg(case when l.note is null
+                       then json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
+                                              'amount', trim_scale(q.n * l.unit_price::numeric)::text,
+                                              'priceSource', l.price_source)
+                       else json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
+                                              'amount', trim_scale(q.n * l.unit_price::numeric)::text,
+                                              'priceSource', l.price_source, 'note', l.note) end
+                  order by l.ord) filter (where l.kind = 'line') as lines,
+         json_agg(json_build_object('class', l.class, 'quantity', q.n, 'reason', l.reason) order by l.ord)
+           filter (where l.kind = 'unpriced') as unpriced`
+    : '';
+  return `shapes as (
+       select * from json_to_recordset(${options.shapes}::json) as s(shape integer, provider text, model text, day date,
+              service_tier text, context_tier text, source text, final boolean, mask text, status text,
+              has_estimate boolean, price_set_id text, price_provider text, price_model text, match text, note text,
+              flags json)
+     ), lines as (
+       select * from json_to_recordset(${options.lines}::json) as l(shape integer, ord integer, kind text, class text,
+              unit_price text, price_source text, note text, reason text)
+     ), repriced as (
+       select p.*, s.status as new_status, s.price_set_id as new_price_set_id, s.price_provider, s.price_model,
+              s.match, s.note,
+              case when s.has_estimate then trim_scale(coalesce(d.total, 0))::text end as new_estimated${detail}
+         from reprice_page p
+         join shapes s on (${SHAPE_KEY.map((k) => `s.${k}`).join(', ')}) = (${SHAPE_KEY.map((k) => `p.${k}`).join(', ')})
+         cross join lateral (
+           select sum(q.n * l.unit_price::numeric) filter (where l.kind = 'line') as total${lineDetail}
+             from lines l cross join lateral (select ${QUANTITY_SQL} as n) q
+            where l.shape = s.shape
+         ) d
+     )`;
 }
 
 /** Prices one representative row per shape with the cost engine and splits the result into shape and line rows. */

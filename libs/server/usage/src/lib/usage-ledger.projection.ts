@@ -211,7 +211,9 @@ const SCHEMA = [
      search_queries bigint not null,
      web_search_calls bigint not null,
      reported_cost numeric,
-     raw jsonb,
+     -- The provider's numbers as received: handed back by the audit drill-down, never queried
+     -- into, so json (stored as given) rather than jsonb (converted on every write).
+     raw json,
      source text not null,
      final boolean not null,
      observed_at text collate "C" not null,
@@ -228,7 +230,7 @@ const SCHEMA = [
      project text,
      amount numeric not null,
      currency text not null,
-     raw jsonb,
+     raw json,
      source text not null,
      final boolean not null,
      observed_at text collate "C" not null,
@@ -401,7 +403,7 @@ async function applyLedger(tx: SqlExecutor, events: readonly RecordedEvent[], be
               operation text, service_tier text, context_tier text, project text,
               input_uncached bigint, input_cached_read bigint, cache_write_5m bigint, cache_write_1h bigint,
               output bigint, reasoning bigint, requests bigint, images bigint, audio_seconds bigint,
-              characters bigint, search_queries bigint, web_search_calls bigint, reported_cost numeric, raw jsonb,
+              characters bigint, search_queries bigint, web_search_calls bigint, reported_cost numeric, raw json,
               source text, final boolean, observed_at text, event_id text, position bigint)
        on conflict (workspace_id, account_id, day, request_type) do update set
          provider = excluded.provider, model = excluded.model, operation = excluded.operation,
@@ -432,7 +434,7 @@ async function applyLedger(tx: SqlExecutor, events: readonly RecordedEvent[], be
               observed_at, event_id, position
          from json_to_recordset($1::json) as r(
               workspace_id text, account_id text, day date, line_item text, provider text, project text, amount numeric,
-              currency text, raw jsonb, source text, final boolean, observed_at text, event_id text, position bigint)
+              currency text, raw json, source text, final boolean, observed_at text, event_id text, position bigint)
        on conflict (workspace_id, account_id, day, line_item) do update set
          provider = excluded.provider, project = excluded.project, amount = excluded.amount,
          currency = excluded.currency, raw = excluded.raw, source = excluded.source, final = excluded.final,
