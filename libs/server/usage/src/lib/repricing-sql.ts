@@ -4,9 +4,10 @@ import type { ContextTier, OtherUnits, ServiceTier, TokenCounts, UsageSource } f
 import { scopePageSql, type RepriceScope, type RowKey } from './repricing';
 
 /*
- * Repricing inside the database, for the recompute worker's batches: the rows in scope never
- * travel to this process and back (reading them out, repricing in JS and staging them back cost
- * ~4.7 s per 100k rows in the benchmark; the same pages inside the database ~3.4 s).
+ * Repricing inside the database, for the recompute worker's batches and the price-change
+ * preview: the rows in scope never travel to this process and back (reading them out,
+ * repricing in JS and staging them back cost ~4.7 s per 100k rows in the benchmark; the same
+ * pages inside the database ~3.4 s).
  *
  * It rests on a property of the cost engine (`estimateCost`): for one price version, service
  * tier and context tier, every line is `quantity × unit price`, and which lines, unpriced
@@ -130,9 +131,17 @@ export async function previewRepricedPage(
 ): Promise<PreviewPage> {
   const priced = await pricePage(tx, scope, page, catalogue);
   if (!priced) return { scanned: 0, groups: [], last: null };
+  // `month` is null on the one row that only carries the page's match count.
   const groups = await tx.query<{
-    month: string; provider: string; model: string; rows: number; before: string; after: string;
-    became_unpriced: number; became_priced: number; matched: number;
+    month: string | null;
+    provider: string;
+    model: string;
+    rows: number;
+    before: string;
+    after: string;
+    became_unpriced: number;
+    became_priced: number;
+    matched: number;
   }>(
     `with ${repricedSql({ detail: false, shapes: '$1', lines: '$2' })}
      select to_char(day, 'YYYY-MM') as month, provider, model, count(*)::integer as rows,
@@ -151,10 +160,12 @@ export async function previewRepricedPage(
   const last = await pageEnd(tx, groups.find((g) => g.month === null)?.matched);
   return {
     scanned: last.scanned,
-    groups: groups.filter((g) => g.month !== null).map((g) => ({
-      month: g.month, provider: g.provider, model: g.model, rows: g.rows, before: g.before, after: g.after,
-      becameUnpriced: g.became_unpriced, becamePriced: g.became_priced,
-    })),
+    groups: groups.flatMap((g) =>
+      g.month === null
+        ? []
+        : [{ month: g.month, provider: g.provider, model: g.model, rows: g.rows, before: g.before, after: g.after,
+             becameUnpriced: g.became_unpriced, becamePriced: g.became_priced }],
+    ),
     last: last.key,
   };
 }
