@@ -482,6 +482,63 @@ async function loadBench(db: SqlDatabase, store: PostgresEventStore, runner: Pro
   report({ section: '5 lag (postgresql)', measure: `append → waitForPosition p50 / p95 (${lag.length} probes)`, value: `${pct(lag, 50).toFixed(0)} / ${lp95.toFixed(0)} ms`, baseline: `idle ${pct(idleLag, 50).toFixed(0)} / ${pct(idleLag, 95).toFixed(0)} ms`, ratio: ratio(lp95 / Math.max(1, pct(idleLag, 95)), 'p95 load/idle'), target: 'p95 ≤ 500 ms', met: lp95 <= 500 ? 'met' : 'missed' });
 }
 
+// ---------------------------------------------------------------------------------------------- 5b. lag across processes
+/**
+ * Read-your-writes across api processes: two pools on one fresh database stand for two processes. The first holds
+ * the projection loop (the lease holder); the second appends and waits for its own write (`waitForPosition`), as
+ * an api process that is not the holder does after an ingest. With LISTEN/NOTIFY (the default on PostgreSQL)
+ * against polling alone (the production intervals: 250 ms for the log, 50 ms for the checkpoints), in one run.
+ */
+async function crossProcessLagBench(probes: number): Promise<void> {
+  console.log(`\n[5b] append-to-visible across two processes: ${probes} probes, with LISTEN and polling only`);
+  const lags = new Map<'listen' | 'poll', number[]>();
+  for (const mode of ['poll', 'listen'] as const) {
+    const { db: holderPool, url } = await freshPostgres(4);
+    const otherPool = PgPoolDatabase.open(url, { max: 4, applicationName: 'act-bench' });
+    // The polling baseline: the same databases without `listen`, as PGlite offers none.
+    const cannotListen = (db: PgPoolDatabase): SqlDatabase => ({
+      driver: db.driver,
+      query: (sql, params) => db.query(sql, params),
+      transaction: (work) => db.transaction(work),
+      exec: (script) => db.exec(script),
+      close: () => db.close(),
+    });
+    const [holderDb, otherDb] = mode === 'listen' ? [holderPool, otherPool] : [cannotListen(holderPool), cannotListen(otherPool)];
+    const holderStore = new PostgresEventStore(holderDb, { pollIntervalMs: 250 });
+    await holderStore.migrate();
+    await holderStore.listenForOtherProcesses();
+    const otherStore = new PostgresEventStore(otherDb, { pollIntervalMs: 250 });
+    const holder = new ProjectionRunner(holderDb, holderStore, [usageLedgerProjection], { logger: quiet, lease: false });
+    const other = new ProjectionRunner(otherDb, otherStore, [usageLedgerProjection], { logger: quiet, lease: false });
+    await holder.initialize();
+    await other.initialize();
+    holder.start();
+    const measured: number[] = [];
+    try {
+      for (let i = 0; i < probes; i++) {
+        // Off the poll's beat, as requests arrive.
+        await new Promise((resolve) => setTimeout(resolve, 20 + (i * 37) % 100));
+        const started = now();
+        const appended = await otherStore.appendToStream(`usage-ws1.xp.2031-01`, generate(1, '2031-01-01', 'xp', i));
+        if (!(await other.waitForPosition(appended.position, 10_000))) throw new Error(`Probe ${i} was not visible in the other process after 10 s (${mode})`);
+        measured.push(now() - started);
+      }
+      const [{ n }] = await otherPool.query<{ n: string }>(`select count(*)::text as n from usage_latest where account_id like 'xp%'`);
+      check(Number(n) === probes, `every probe is in the read model (${n} of ${probes}, ${mode})`);
+    } finally {
+      await holder.stop();
+      await other.stop();
+      await otherPool.close();
+      await holderPool.close();
+    }
+    lags.set(mode, measured);
+  }
+  const listen = lags.get('listen') ?? [];
+  const poll = lags.get('poll') ?? [];
+  const p95 = pct(listen, 95);
+  report({ section: '5 lag across processes (postgresql)', measure: `append in one process → visible there, projected by another, p50 / p95 (${listen.length} probes)`, value: `${pct(listen, 50).toFixed(1)} / ${p95.toFixed(1)} ms with LISTEN`, baseline: `polling only ${pct(poll, 50).toFixed(1)} / ${pct(poll, 95).toFixed(1)} ms`, ratio: ratio(pct(poll, 95) / Math.max(0.1, p95), 'p95 polling/LISTEN'), target: 'p95 ≤ 500 ms', met: p95 <= 500 ? 'met' : 'missed' });
+}
+
 // ---------------------------------------------------------------------------------------------- 4. recompute
 async function recomputeBench(db: SqlDatabase, store: PostgresEventStore, runner: ProjectionRunner, reps: number): Promise<void> {
   const worker = new RecomputeWorker(db, store, { logger: quiet, batchSize: 5000, autoStart: false });
@@ -592,6 +649,7 @@ async function main(): Promise<void> {
     }
     if (wanted('queries')) await isolated('3+5 queries and lag', () => loadBench(db, store, runner, SIZES.loadSeconds));
     if (wanted('recompute')) await isolated('4 recompute', () => recomputeBench(db, store, runner, SIZES.recomputeReps));
+    if (wanted('lag')) await isolated('5 lag across processes', () => crossProcessLagBench(QUICK ? 30 : 100));
     if (wanted('ingest')) await isolated('1 ingest (RecordUsageHandler)', () => recordUsageBench(db, store, QUICK ? 4_000 : 20_000));
     await db.close();
     if (wanted('pglite')) await isolated('7 PGlite', () => pgliteBench(SIZES.pglite));

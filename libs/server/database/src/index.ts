@@ -4,6 +4,7 @@
  */
 export * from './lib/sql-database';
 export * from './lib/pg-pool-database';
+export * from './lib/pg-listener';
 export * from './lib/connection-gate';
 export * from './lib/startup-lock';
 export * from './lib/pglite-database';

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ConnectionGate } from './connection-gate';
+import { PgListener } from './pg-listener';
 import { SqlDatabase, SqlExecutor } from './sql-database';
 
 /**
@@ -11,6 +12,7 @@ export class PgPoolDatabase implements SqlDatabase {
   readonly driver = 'postgresql' as const;
   readonly gate: ConnectionGate;
   private closed = false;
+  private listener?: PgListener;
 
   constructor(readonly pool: pg.Pool, options: { maxConcurrentReads?: number } = {}) {
     const capacity = pool.options.max ?? 10;
@@ -74,9 +76,20 @@ export class PgPoolDatabase implements SqlDatabase {
     await this.gate.run(() => this.pool.query(script));
   }
 
+  /** LISTEN on one connection of its own (outside the pool and its gate), opened on first use. */
+  listen(channel: string, handler: () => void): Promise<() => void> {
+    if (this.closed) throw new Error('The database is closed');
+    this.listener ??= new PgListener(() => {
+      const client = new pg.Client({ ...this.pool.options, application_name: `${this.pool.options.application_name ?? 'ai-cost-tracker'}-listener` });
+      return client;
+    });
+    return this.listener.listen(channel, handler);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.listener?.close();
     await this.pool.end();
   }
 }

@@ -23,6 +23,13 @@ export interface SqlDatabase extends SqlExecutor {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs a multi-statement script without parameters (schema setup). */
   exec(script: string): Promise<void>;
+  /**
+   * Calls `handler` whenever a transaction of any process commits `pg_notify(channel, …)`, until
+   * the returned function is called. Only where other processes can share the database
+   * (PostgreSQL; PGlite is one process's own). Notifications may be lost while a connection is
+   * down: use them to wake up sooner, never instead of polling.
+   */
+  listen?(channel: string, handler: () => void): Promise<() => void>;
   close(): Promise<void>;
 }
 

@@ -40,6 +40,8 @@ export class AppendSignal {
   }
 
   async wait(ms: number, signal?: AbortSignal): Promise<void> {
+    // An 'abort' listener added to a signal already aborted never fires: it would sleep `ms`.
+    if (signal?.aborted) return;
     const controller = new AbortController();
     const stop = () => controller.abort();
     signal?.addEventListener('abort', stop, { once: true });

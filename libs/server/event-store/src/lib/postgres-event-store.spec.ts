@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PgPoolDatabase } from '@act/server/database';
 import { describeOnEachEngine } from '@act/server/database/testing';
 import { eventStoreContract } from '../testing/event-store-contract';
 import { RecordedEvent } from './event-store';
@@ -60,4 +61,33 @@ describeOnEachEngine('PostgresEventStore', (database, engine) => {
       expect(received.map((e) => e.type)).toEqual(['Slow', 'Fast']);
     },
   );
+
+  // Another process is another pool on the same database; its poll is set far beyond the test's
+  // patience, so only the notification can wake it.
+  (engine === 'postgresql' ? it : it.skip)('wakes a subscriber in another process when an append commits (LISTEN)', async () => {
+    const url = database().url ?? '';
+    const otherDb = PgPoolDatabase.open(url, { max: 2 });
+    try {
+      const other = new PostgresEventStore(otherDb, { pollIntervalMs: 60_000 });
+      await other.listenForOtherProcesses();
+      const from = await other.headPosition();
+      const controller = new AbortController();
+      const received: RecordedEvent[] = [];
+      const consumer = (async () => {
+        for await (const batch of other.subscribe(from, { signal: controller.signal })) {
+          received.push(...batch);
+          controller.abort();
+        }
+      })();
+      // The subscriber has read the empty tail and now waits up to its 60 s poll.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const appended = await store.appendToStream(`elsewhere-${randomUUID()}`, [{ id: randomUUID(), type: 'Elsewhere', data: {} }]);
+      const timeout = setTimeout(() => controller.abort(), 20_000);
+      await consumer;
+      clearTimeout(timeout);
+      expect(received.map((e) => e.globalPosition)).toEqual([appended.position]);
+    } finally {
+      await otherDb.close();
+    }
+  });
 });

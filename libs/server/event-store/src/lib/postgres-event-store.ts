@@ -25,6 +25,12 @@ import { AppendSignal, pollingSubscription } from './polling-subscription';
  */
 const LOG_APPEND_LOCK = 7_411_000_001;
 
+/**
+ * Every append notifies this channel (delivered when it commits), so that other processes
+ * sharing the database read the new events at once instead of on their next poll.
+ */
+export const LOG_APPENDED_CHANNEL = 'act_log_appended';
+
 const SCHEMA = `
 create table if not exists es_events (
   global_position bigint generated always as identity primary key,
@@ -74,6 +80,8 @@ export interface PostgresEventStoreOptions {
 export class PostgresEventStore implements EventStore {
   private readonly appended = new AppendSignal();
   private readonly pollIntervalMs: number;
+  /** Set once listening (the database's `close` ends it). */
+  private listening = false;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -142,11 +150,16 @@ export class PostgresEventStore implements EventStore {
     // parses each event's jsonb once instead of parsing the document and then copying every
     // element out of it, which matters here because this statement runs under the log lock.
     const inserted = await tx.query<{ global_position: string }>(
-      `insert into es_events (event_id, stream_id, stream_position, type, data, metadata)
-       select t.id, $1, $2::bigint + t.ord - 1, t.type, t.data, t.metadata
-         from unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) with ordinality as t(id, type, data, metadata, ord)
-        order by t.ord
-       returning global_position::text`,
+      `with inserted as (
+         insert into es_events (event_id, stream_id, stream_position, type, data, metadata)
+         select t.id, $1, $2::bigint + t.ord - 1, t.type, t.data, t.metadata
+           from unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) with ordinality as t(id, type, data, metadata, ord)
+          order by t.ord
+         returning global_position
+       ),
+       -- In the same statement, not one more round trip under the lock; a CTE, so it runs once.
+       notified as (select pg_notify('${LOG_APPENDED_CHANNEL}', ''))
+       select global_position::text from inserted cross join notified`,
       [
         streamId,
         String(revision - BigInt(fresh.length) + 1n),
@@ -190,6 +203,17 @@ export class PostgresEventStore implements EventStore {
 
   waitForAppend(ms: number, signal?: AbortSignal): Promise<void> {
     return this.appended.wait(Math.min(ms, this.pollIntervalMs), signal);
+  }
+
+  /**
+   * Wakes this process's subscribers when another process appends (LISTEN, where the database
+   * offers it), instead of on their next poll. Polling goes on, so a lost notification only
+   * costs one poll interval.
+   */
+  async listenForOtherProcesses(): Promise<void> {
+    if (this.listening || !this.db.listen) return;
+    this.listening = true;
+    await this.db.listen(LOG_APPENDED_CHANNEL, () => this.appended.notify());
   }
 
   /** Wakes this process's subscribers now (after an `appendWithin` transaction committed). */

@@ -37,6 +37,7 @@ export async function openEventStore(
   }
   const store = new PostgresEventStore(db, { pollIntervalMs: config.EVENT_POLL_INTERVAL_MS });
   await store.migrate();
+  await store.listenForOtherProcesses();
   logger.log(`Event log in the ${db.driver === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'} database`);
   return store;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SqlExecutor } from '@act/server/database';
+import { PgPoolDatabase, SqlExecutor } from '@act/server/database';
 import { describeOnEachEngine, resetDatabase } from '@act/server/database/testing';
 import { NewEvent, PostgresEventStore, RecordedEvent } from '@act/server/event-store';
 import { eventTypeStatsProjection } from './event-type-stats.projection';
@@ -219,4 +219,28 @@ describeOnEachEngine('ProjectionRunner', (database, engine) => {
       expect(await stats()).toEqual([{ type: 'Counted', events: '20' }]);
     });
   }
+
+  // The other process is another pool on the same database, its poll set far beyond the test's
+  // patience: only the batch's notification can wake its wait in time.
+  (engine === 'postgresql' ? it : it.skip)('wakes a read-your-writes wait in another process when a batch commits (LISTEN)', async () => {
+    const { projection } = recordingProjection();
+    const leader = await runnerWith([projection], { lease: false });
+    const otherDb = PgPoolDatabase.open(database().url ?? '', { max: 2 });
+    const elsewhere = new ProjectionRunner(otherDb, new PostgresEventStore(otherDb), [projection], { logger: quiet, lease: false, progressPollMs: 60_000 });
+    try {
+      await elsewhere.initialize();
+      const { position } = await store.appendToStream(`s-${randomUUID()}`, events('Counted', 3));
+      // Its poll would end the wait at the 30 s deadline, which the race below calls 'late'.
+      const waiting = elsewhere.waitForPosition(position, 30_000).then((reached) => (reached ? 'reached' : 'timed out'));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // it has looked once and now sleeps
+      await drain(leader);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 10_000)));
+      expect(await Promise.race([waiting, late])).toBe('reached');
+      clearTimeout(timer);
+    } finally {
+      await elsewhere.stop();
+      await otherDb.close();
+    }
+  });
 });

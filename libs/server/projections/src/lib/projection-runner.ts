@@ -35,6 +35,11 @@ export interface ProjectionRunnerOptions {
   /** Pause before retrying a version whose handler failed. */
   retryAfterMs?: number;
   /**
+   * How often `waitForPosition` re-reads the checkpoints when nothing woke it. Where the
+   * database offers LISTEN, another process's progress wakes it at once; this is the fallback.
+   */
+  progressPollMs?: number;
+  /**
    * Several api processes on one database: the background loop (`start`) runs only in the
    * process holding the `projections` lease (see JobLease), so the log is read and applied once,
    * not once per process; the others take over within about `ttlMs` of the holder's death.
@@ -46,6 +51,9 @@ export interface ProjectionRunnerOptions {
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
+
+/** Notified by every transaction that moves a checkpoint: wakes `waitForPosition` in every process. */
+export const PROJECTION_PROGRESS_CHANNEL = 'act_projection_progress';
 
 const REGISTRY = `
 create table if not exists projection_versions (
@@ -111,6 +119,8 @@ export class ProjectionRunner {
   private stopping?: AbortController;
   private progressWaiters = new Set<() => void>();
   private kick: () => void = () => undefined;
+  /** Stops listening for other processes' progress (set by `initialize` where the database can listen). */
+  private unlisten?: () => void;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -128,6 +138,7 @@ export class ProjectionRunner {
       rebuildBatchSize: options.rebuildBatchSize ?? 5000,
       idleWaitMs: options.idleWaitMs ?? 1000,
       retryAfterMs: options.retryAfterMs ?? 5000,
+      progressPollMs: options.progressPollMs ?? 50,
     };
     this.logger = options.logger ?? new Logger('ProjectionRunner');
     this.lease = options.lease === false ? null : new JobLease(db, 'projections', options.lease ?? {});
@@ -149,6 +160,8 @@ export class ProjectionRunner {
    */
   async initialize(): Promise<void> {
     await this.db.exec(REGISTRY);
+    // Other processes' progress (the lease holder's, when it is not this one) wakes our waiters.
+    if (!this.unlisten && this.db.listen) this.unlisten = await this.db.listen(PROJECTION_PROGRESS_CHANNEL, () => this.notifyProgress());
     if (this.lease) await migrateJobLeases(this.db);
     for (const projection of this.projections.values()) {
       await this.db.transaction(async (tx) => {
@@ -204,6 +217,8 @@ export class ProjectionRunner {
     this.loop = undefined;
     // After the loop: no batch of ours is in flight when the next holder starts.
     await this.lease?.stop();
+    this.unlisten?.();
+    this.unlisten = undefined;
   }
 
   /**
@@ -269,15 +284,15 @@ export class ProjectionRunner {
       if (BigInt(row?.low ?? '0') >= position || this.names.length === 0) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      // Woken by this process's runner; other processes' progress (the lease holder's, when this
-      // process is not it) is seen by polling the registry: a checkpoint is committed with its batch.
+      // Woken by this process's runner, or by another process's commit (LISTEN, where the
+      // database offers it); else the registry is polled: a checkpoint is committed with its batch.
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
           this.progressWaiters.delete(wake);
           resolve();
         };
-        const timer = setTimeout(wake, Math.min(left, 50));
+        const timer = setTimeout(wake, Math.min(left, this.options.progressPollMs));
         this.progressWaiters.add(wake);
       });
     }
@@ -312,6 +327,7 @@ export class ProjectionRunner {
              set events = projection_applied.events + excluded.events, batches = projection_applied.batches + 1, last_at = now()`,
           [version.name, version.version, this.holder, fresh.length],
         );
+        await tx.query(`select pg_notify('${PROJECTION_PROGRESS_CHANNEL}', '')`);
         return true;
       });
       this.failedUntil.delete(key);
@@ -352,6 +368,7 @@ export class ProjectionRunner {
         fresh.version,
       ]);
       await repointViews(tx, projection, fresh.schema);
+      await tx.query(`select pg_notify('${PROJECTION_PROGRESS_CHANNEL}', '')`);
       // Keep the version just replaced (to compare or roll back by hand); drop older ones.
       for (const old of versions.filter((v) => v.status === 'retired')) {
         await tx.query(`drop schema if exists "${old.schema}" cascade`);
