@@ -79,10 +79,8 @@ export class PgPoolDatabase implements SqlDatabase {
   /** LISTEN on one connection of its own (outside the pool and its gate), opened on first use. */
   listen(channel: string, handler: () => void): Promise<() => void> {
     if (this.closed) throw new Error('The database is closed');
-    this.listener ??= new PgListener(() => {
-      const client = new pg.Client({ ...this.pool.options, application_name: `${this.pool.options.application_name ?? 'ai-cost-tracker'}-listener` });
-      return client;
-    });
+    const name = `${this.pool.options.application_name ?? 'ai-cost-tracker'}-listener`;
+    this.listener ??= new PgListener(() => new pg.Client({ ...this.pool.options, application_name: name }));
     return this.listener.listen(channel, handler);
   }
 
