@@ -23,6 +23,17 @@ describe('webhook targets (SSRF)', () => {
     ['fd00::1', true],
     ['::ffff:10.0.0.1', true],
     ['::ffff:127.0.0.1', true],
+    // The same addresses as the URL parser writes them ([::ffff:127.0.0.1] becomes [::ffff:7f00:1]).
+    ['::ffff:7f00:1', true],
+    ['::ffff:a9fe:a9fe', true],
+    ['::ffff:a00:1', true],
+    ['0:0:0:0:0:ffff:7f00:1', true],
+    ['::ffff:0:7f00:1', true],
+    ['::7f00:1', true],
+    ['::127.0.0.1', true],
+    ['fe80::1%eth0', true],
+    ['::ffff:808:808', false],
+    ['::ffff:0:808:808', false],
     ['8.8.8.8', false],
     ['151.101.1.69', false],
     ['2606:4700:4700::1111', false],
@@ -49,6 +60,9 @@ describe('webhook targets (SSRF)', () => {
     expect(refuse('http://localhost/hook')).toMatch(/private or loopback/);
     expect(refuse('http://[::1]/hook')).toMatch(/private or loopback/);
     expect(refuse('http://169.254.169.254/latest/meta-data')).toMatch(/private or loopback/);
+    // IPv4-mapped IPv6 literals, which the URL parser rewrites to hex groups.
+    expect(refuse('http://[::ffff:127.0.0.1]:8080/hook')).toMatch(/private or loopback/);
+    expect(refuse('http://[::ffff:a9fe:a9fe]/latest/meta-data')).toMatch(/private or loopback/);
     expect(refuse('nonsense')).toMatch(/not a URL/);
     // Allowed by configuration (tests, an intranet receiver).
     expect(checkWebhookUrl('http://127.0.0.1:8080/hook', open).host).toBe('127.0.0.1:8080');
@@ -110,6 +124,9 @@ describe('notification sender', () => {
     expect(literal).toMatchObject({ delivered: false, permanent: true, error: expect.stringMatching(/private or loopback/) });
     const named = await sender.send({ kind: 'slack', name: 'x', url: base.replace('127.0.0.1', 'localhost') + '/hook', secret: null }, payload, null);
     expect(named).toMatchObject({ delivered: false, permanent: true, error: expect.stringMatching(/private or loopback/) });
+    // The receiver listens on 127.0.0.1, which [::ffff:127.0.0.1] reaches on a dual-stack host.
+    const mapped = await sender.send({ kind: 'slack', name: 'x', url: base.replace('127.0.0.1', '[::ffff:127.0.0.1]') + '/hook', secret: null }, payload, null);
+    expect(mapped).toMatchObject({ delivered: false, permanent: true, error: expect.stringMatching(/private or loopback/) });
     expect(seen).toHaveLength(0);
   });
 

@@ -57,12 +57,45 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return BLOCKED.check(address, 'ipv4');
   if (family === 6) {
-    // An IPv4-mapped address (::ffff:10.0.0.1) is judged as the IPv4 address it maps.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return BLOCKED.check(mapped[1], 'ipv4');
-    return BLOCKED.check(address, 'ipv6');
+    // A zone (fe80::1%eth0) names an interface, not an address.
+    const unscoped = address.replace(/%.*$/, '');
+    const embedded = embeddedIPv4(unscoped);
+    if (embedded === 'reserved') return true;
+    if (embedded) return BLOCKED.check(embedded, 'ipv4');
+    return BLOCKED.check(unscoped, 'ipv6');
   }
   return true;
+}
+
+/**
+ * The IPv4 address an IPv6 address stands for, read from its 128 bits rather than from how it is
+ * written (the URL parser turns `[::ffff:127.0.0.1]` into `[::ffff:7f00:1]`). IPv4-mapped
+ * (::ffff:0:0/96) and IPv4-translated (::ffff:0:0:0/96) addresses are judged as their IPv4
+ * address; the deprecated IPv4-compatible range (::/96, which holds :: and ::1) is refused whole.
+ */
+function embeddedIPv4(address: string): string | 'reserved' | undefined {
+  const groups = ipv6Groups(address);
+  const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  const v4 = () => [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
+  if (zero(0, 5) && groups[5] === 0xffff) return v4();
+  if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return v4();
+  if (zero(0, 6)) return 'reserved';
+  return undefined;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (isIP already said it is one). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const parse = (part: string) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  return [...left, ...new Array(8 - left.length - right.length).fill(0), ...right];
 }
 
 export interface TargetPolicy {
