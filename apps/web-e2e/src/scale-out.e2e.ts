@@ -166,6 +166,8 @@ describe('scale-out: three api processes on one PostgreSQL', () => {
     });
     await until('the read models at the head again', atHead);
     const leasesAfter = await liveLeases();
+    // Every job has a live holder again, and none of them is the dead process.
+    expect(Object.keys(leasesAfter).sort()).toEqual(Object.keys(leasesBefore).sort());
     for (const [name, holder] of Object.entries(leasesAfter)) expect([name, survivors.includes(cluster.byHolder(holder) as ApiProcess)]).toEqual([name, true]);
 
     // --- Nothing twice ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import { findKurrentDb, KurrentDbServer, startKurrentDb } from './testing/kurren
 // title says why (CI has no Docker and no server: green, and honest about it).
 const target = await findKurrentDb();
 const suite = target.kind === 'none' ? describe.skip : describe;
+// Jest prints a skipped suite's title only when verbose: say it where every run shows it.
+if (target.kind === 'none') console.warn(`KurrentDB contract suite ${target.reason}. Set EVENTSTORE_CONNECTION_STRING to run it against a server.`);
 
 suite(`KurrentDbEventStore [${target.label}]`, () => {
   let server: KurrentDbServer | undefined;

@@ -1,5 +1,8 @@
-import { existsSync } from 'node:fs';
-import { request } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Where the adapter's integration suite finds a KurrentDB server: the one named by
@@ -16,7 +19,7 @@ export interface KurrentDbServer {
   stop(): Promise<void>;
 }
 
-const DEFAULT_IMAGE = 'kurrentplatform/kurrentdb:latest';
+const DEFAULT_IMAGE = 'kurrentplatform/kurrentdb:26.1.1';
 
 export async function findKurrentDb(env: NodeJS.ProcessEnv = process.env): Promise<KurrentDbTarget> {
   const connectionString = env['EVENTSTORE_CONNECTION_STRING'];
@@ -54,20 +57,53 @@ export async function startKurrentDb(target: KurrentDbTarget): Promise<KurrentDb
   };
 }
 
-/** true, or why not: a quick ping of the Docker API (never hangs: 1.5 s at most). */
+/**
+ * true, or why not: a quick ping of the Docker API (never hangs: 1.5 s at most). The engine is
+ * looked for where testcontainers looks: DOCKER_HOST (unix, or tcp with DOCKER_TLS_VERIFY and
+ * DOCKER_CERT_PATH), `docker.host` in ~/.testcontainers.properties, then the usual sockets of a
+ * system engine, a rootless one and Docker Desktop.
+ */
 async function dockerEngineAnswers(env: NodeJS.ProcessEnv): Promise<true | string> {
-  const host = env['DOCKER_HOST'];
-  let target: { socketPath: string } | { host: string; port: number };
+  const home = env['HOME'] ?? homedir();
+  const host = env['DOCKER_HOST'] || testcontainersDockerHost(home);
   if (host?.startsWith('tcp://')) {
     const url = new URL(host.replace(/^tcp:/, 'http:'));
-    target = { host: url.hostname, port: Number(url.port || 2375) };
-  } else {
-    const socketPath = host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
-    if (!existsSync(socketPath)) return `no socket at ${socketPath}`;
-    target = { socketPath };
+    const tls = Boolean(env['DOCKER_TLS_VERIFY']) && env['DOCKER_TLS_VERIFY'] !== '0';
+    const certs = env['DOCKER_CERT_PATH'] || join(home, '.docker');
+    const read = (file: string) => readFileSync(join(certs, file));
+    if (!tls) return ping(httpRequest, { host: url.hostname, port: Number(url.port || 2375) });
+    try {
+      return ping(httpsRequest, { host: url.hostname, port: Number(url.port || 2376), ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') });
+    } catch (error) {
+      return `DOCKER_TLS_VERIFY is set but the certificates in ${certs} could not be read (${(error as Error).message})`;
+    }
   }
+  const candidates = host?.startsWith('unix://')
+    ? [host.slice('unix://'.length)]
+    : [
+        '/var/run/docker.sock',
+        env['XDG_RUNTIME_DIR'] ? join(env['XDG_RUNTIME_DIR'], 'docker.sock') : `/run/user/${process.getuid?.() ?? 0}/docker.sock`,
+        join(home, '.docker', 'run', 'docker.sock'),
+        join(home, '.docker', 'desktop', 'docker.sock'),
+      ];
+  const socketPath = candidates.find((path) => existsSync(path));
+  if (!socketPath) return `no Docker socket at ${candidates.join(', ')}`;
+  return ping(httpRequest, { socketPath });
+}
+
+/** `docker.host=…` from ~/.testcontainers.properties, where testcontainers reads it too. */
+function testcontainersDockerHost(home: string): string | undefined {
+  try {
+    const text = readFileSync(join(home, '.testcontainers.properties'), 'utf8');
+    return /^\s*docker\.host\s*[=:]\s*(\S+)/m.exec(text)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function ping(send: typeof httpRequest, target: RequestOptions): Promise<true | string> {
   return new Promise((resolve) => {
-    const req = request({ ...target, path: '/_ping', method: 'GET', timeout: 1500 }, (res) => {
+    const req = send({ ...target, path: '/_ping', method: 'GET', timeout: 1500 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200 ? true : `the Docker API answered ${res.statusCode}`);
     });
