@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -101,7 +101,7 @@ function testcontainersDockerHost(home: string): string | undefined {
   }
 }
 
-function ping(send: typeof httpRequest, target: RequestOptions): Promise<true | string> {
+function ping(send: (options: HttpsRequestOptions, callback: (res: IncomingMessage) => void) => ClientRequest, target: HttpsRequestOptions): Promise<true | string> {
   return new Promise((resolve) => {
     const req = send({ ...target, path: '/_ping', method: 'GET', timeout: 1500 }, (res) => {
       res.resume();
