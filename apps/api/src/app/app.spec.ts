@@ -60,7 +60,7 @@ for (const { engine, skipReason } of testEngines()) {
       expect(await response.json()).toMatchObject({
         status: 'ok',
         database: { driver: engine, ok: true },
-        eventStore: { headPosition: expect.stringMatching(/^\d+$/) },
+        eventStore: { ok: true, headPosition: expect.stringMatching(/^\d+$/) },
         projections: expect.arrayContaining([
           { name: 'event_type_stats', activeVersion: 1, checkpoint: expect.any(String), lag: expect.any(String), lastError: null, rebuild: null },
           expect.objectContaining({ name: 'usage_ledger', activeVersion: 1 }),

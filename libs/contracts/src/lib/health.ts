@@ -30,6 +30,7 @@ export interface HealthResponse {
   version: string;
   uptimeSeconds: number;
   database: { driver: 'pglite' | 'postgresql'; ok: boolean };
-  eventStore: { headPosition: Position };
+  /** The event log (PostgreSQL or KurrentDB): `ok` false and no head when it does not answer. */
+  eventStore: { ok: boolean; headPosition: Position | null };
   projections: ProjectionStatusDto[];
 }

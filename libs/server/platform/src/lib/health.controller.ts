@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthResponse } from '@act/contracts';
 import type { SqlDatabase } from '@act/server/database';
+import { EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { ProjectionRunner } from '@act/server/projections';
 import { Public } from './access';
 import { toProjectionDto } from './projection-dto';
@@ -16,6 +17,7 @@ export class HealthController {
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get()
@@ -23,22 +25,31 @@ export class HealthController {
   @ApiOkResponse({ description: 'status is "degraded" when the database fails or a projection reports an error' })
   async health(): Promise<HealthResponse> {
     let databaseOk = true;
+    let storeOk = true;
     let projections: HealthResponse['projections'] = [];
-    let head = 0n;
+    let head: bigint | null = null;
     try {
+      // One read of both (the read-model database and the log's head), as on every probe.
       const statuses = await this.runner.status();
       projections = statuses.map(toProjectionDto);
-      head = statuses[0]?.head ?? 0n;
+      head = statuses[0]?.head ?? (await this.store.headPosition());
     } catch {
-      databaseOk = false;
+      // Only on failure: tell which side does not answer. The event store may be a KurrentDB
+      // server apart from the database, and "database failing" would send an operator the wrong way.
+      const [database, store] = await Promise.allSettled([this.db.query('select 1'), this.store.headPosition()]);
+      databaseOk = database.status === 'fulfilled';
+      storeOk = store.status === 'fulfilled';
+      if (store.status === 'fulfilled') head = store.value;
+      // Both answer now: the first read failed all the same, so do not report healthy.
+      if (databaseOk && storeOk) databaseOk = false;
     }
     const failing = projections.some((p) => p.lastError);
     return {
-      status: databaseOk && !failing ? 'ok' : 'degraded',
+      status: databaseOk && storeOk && !failing ? 'ok' : 'degraded',
       version: APP_VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       database: { driver: this.db.driver, ok: databaseOk },
-      eventStore: { headPosition: String(head) },
+      eventStore: { ok: storeOk, headPosition: head === null ? null : String(head) },
       projections,
     };
   }

@@ -6,7 +6,7 @@ export function healthFixture(): HealthResponse {
     version: '0.1.0-test',
     uptimeSeconds: 3_725,
     database: { driver: 'pglite', ok: true },
-    eventStore: { headPosition: '9007199254740993' },
+    eventStore: { ok: true, headPosition: '9007199254740993' },
     projections: [
       {
         name: 'usage-daily',

@@ -99,6 +99,15 @@ describe('SystemStatusPage', () => {
     expect(text('health-database')).toBe('postgresql failing');
   });
 
+  it('shows an event store that does not answer, apart from the database', async () => {
+    http.expectOne(HEALTH_URL).flush({ ...healthFixture(), status: 'degraded', eventStore: { ok: false, headPosition: null } });
+    await fixture.whenStable();
+
+    expect(text('health-status')).toBe('degraded');
+    expect(text('health-database')).toBe('pglite ok');
+    expect(text('health-head')).toBe('— not answering');
+  });
+
   it('explains an unreachable API and retries on demand', async () => {
     http.expectOne(HEALTH_URL).error(new ProgressEvent('error'), { status: 0 });
     await fixture.whenStable();

@@ -63,7 +63,8 @@ export class SystemStatusPage {
       uptime: formatUptime(report.uptimeSeconds),
       databaseDriver: report.database.driver,
       databaseOk: report.database.ok,
-      headPosition: formatPosition(report.eventStore.headPosition),
+      storeOk: report.eventStore.ok,
+      headPosition: report.eventStore.headPosition === null ? '—' : formatPosition(report.eventStore.headPosition),
     };
   });
 
