@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import Decimal from 'decimal.js';
 import { testEngines } from '@act/server/database/testing';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
@@ -30,10 +31,28 @@ interface Received {
 }
 
 /** A chat completion's usage as OpenAI returns it. */
-function usageRecord(requestId: string, offset: number, model: string, output: number) {
+function usageRecord(requestId: string, offset: number, model: string, output: number, project?: string) {
   // Today's request is a second old (never in the future, whatever the time of day); earlier days at noon.
   const timestamp = offset === 0 ? new Date(Date.now() - 1000).toISOString() : `${day(offset)}T12:00:00Z`;
-  return { requestId, provider: 'openai', model, timestamp, usage: { prompt_tokens: 1000, completion_tokens: output, total_tokens: 1000 + output } };
+  return { requestId, provider: 'openai', model, timestamp, usage: { prompt_tokens: 1000, completion_tokens: output, total_tokens: 1000 + output }, ...(project ? { project } : {}) };
+}
+
+interface ForecastFigures {
+  spent: string;
+  point: string;
+  p80: { lower: string; upper: string };
+  p95: { lower: string; upper: string };
+  insufficientHistory: boolean;
+  daily: { day: string; median: string; p80: { lower: string; upper: string }; p95: { lower: string; upper: string } }[];
+}
+
+/** The 80% interval inside the 95% one, the point inside both, never below what was spent; the same on every day. */
+function expectNestedIntervals(f: ForecastFigures) {
+  const ordered = (label: string, values: string[]) => {
+    for (let i = 1; i < values.length; i++) expect(`${label}: ${values[i - 1]} <= ${values[i]} ${new Decimal(values[i - 1]).lte(values[i])}`).toBe(`${label}: ${values[i - 1]} <= ${values[i]} true`);
+  };
+  ordered('month', [f.spent, f.p95.lower, f.p80.lower, f.point, f.p80.upper, f.p95.upper]);
+  for (const d of f.daily) ordered(d.day, [d.p95.lower, d.p80.lower, d.median, d.p80.upper, d.p95.upper]);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
@@ -72,6 +91,20 @@ for (const { engine, skipReason } of testEngines()) {
     const deliveries = async (query = '') => (await owner.get(`/workspaces/${ws}/deliveries?limit=200${query}`)).body.items as { id: string; channelId: string; status: string; attempts: number; alertId: string | null; recipient: string | null; attemptLog: { outcome: string; httpStatus: number | null }[]; lastError: string | null }[];
     const raisedEvents = async (alertId: string) =>
       Number((await db().query<{ n: string }>(`select count(*)::text as n from es_events where stream_id = $1 and type = 'AlertRaised'`, [`alert-${alertId}`]))[0].n);
+    const connect = async (displayName: string) => {
+      const reply = await owner.post(`/workspaces/${ws}/accounts`, { provider: 'openai', displayName, syncEnabled: false });
+      expect(reply.status).toBe(201);
+      return reply.body.account.id as string;
+    };
+    const keyFor = async (accountId: string) => (await owner.post(`/workspaces/${ws}/ingest-keys`, { accountId, name: 'app' })).body.key as string;
+    /** Ingests with an ingest key; answers the position to wait for. */
+    const ingest = async (key: string, records: unknown[]) => {
+      const c = new ApiClient(() => t.base);
+      c.accessToken = key;
+      const reply = await c.post('/ingest/usage', { records });
+      expect(reply.body).toMatchObject({ rejected: 0 });
+      return reply.body.position as string;
+    };
 
     beforeAll(async () => {
       smtp = new SMTPServer({
@@ -129,12 +162,6 @@ for (const { engine, skipReason } of testEngines()) {
       await seedCatalogue(t.app.get<EventStore>(EVENT_STORE), { today: day(0) });
       ws = (await owner.register('owner@budgets.test')).body.workspaces[0].id;
 
-      const connect = async (displayName: string) => {
-        const reply = await owner.post(`/workspaces/${ws}/accounts`, { provider: 'openai', displayName, syncEnabled: false });
-        expect(reply.status).toBe(201);
-        return reply.body.account.id as string;
-      };
-      const keyFor = async (accountId: string) => (await owner.post(`/workspaces/${ws}/ingest-keys`, { accountId, name: 'app' })).body.key as string;
       appAccount = await connect('Chat app');
       sideAccount = await connect('Side project');
       const appKey = await keyFor(appAccount);
@@ -145,13 +172,6 @@ for (const { engine, skipReason } of testEngines()) {
         const output = offset === -1 ? 10_000_000 : Math.round(1_000_000 * (1 + 0.1 * Math.sin(offset)));
         history.push(usageRecord(`app-${offset}`, offset, 'gpt-4o', output));
       }
-      const ingest = async (key: string, records: unknown[]) => {
-        const c = new ApiClient(() => t.base);
-        c.accessToken = key;
-        const reply = await c.post('/ingest/usage', { records });
-        expect(reply.body).toMatchObject({ rejected: 0 });
-        return reply.body.position as string;
-      };
       await ingest(appKey, history);
       // The side project started yesterday: too little history for a confident forecast.
       position = await ingest(sideKey, [usageRecord('side-1', -1, 'gpt-4o-mini', 2_000_000), usageRecord('side-0', 0, 'gpt-4o-mini', 2_000_000)]);
@@ -383,21 +403,67 @@ for (const { engine, skipReason } of testEngines()) {
       expect(past.body.series[0].forecast.method).toBe('actual');
     });
 
-    it('warns of a forecast overrun before it happens, with the projected day', async () => {
-      // A budget for the app's model that the month's pace will pass (unless the month ends today).
-      const created = await owner.post(`/workspaces/${ws}/budgets`, { scope: { kind: 'model', key: 'openai/gpt-4o' }, amount: (Number(spent) + 15).toFixed(2), thresholds: [100] });
+    it('forecasts per provider and per model, each with nested intervals, the model series adding up to the provider', async () => {
+      const total = (await owner.get(`/workspaces/${ws}/forecast?waitFor=${position}`)).body.series[0].forecast as ForecastFigures;
+      const byProvider = await owner.get(`/workspaces/${ws}/forecast?groupBy=provider`);
+      expect(byProvider.status).toBe(200);
+      expect(byProvider.body).toMatchObject({ groupBy: 'provider', month: day(0).slice(0, 7) });
+      // All the usage is OpenAI's: one series, the workspace total's figures.
+      expect(byProvider.body.series.map((s: { key: string; label: string }) => [s.key, s.label])).toEqual([['openai', 'openai']]);
+      const openaiForecast = byProvider.body.series[0].forecast as ForecastFigures;
+      expect(openaiForecast).toMatchObject({ spent: total.spent, point: total.point, p80: total.p80, p95: total.p95, insufficientHistory: false });
+      expectNestedIntervals(openaiForecast);
+
+      const byModel = await owner.get(`/workspaces/${ws}/forecast?groupBy=model`);
+      expect(byModel.body).toMatchObject({ groupBy: 'model' });
+      // The biggest spender first; keys as "provider/model", the key of a model budget.
+      expect(byModel.body.series.map((s: { key: string; label: string }) => [s.key, s.label])).toEqual([
+        ['openai/gpt-4o', 'openai/gpt-4o'],
+        ['openai/gpt-4o-mini', 'openai/gpt-4o-mini'],
+      ]);
+      const [gpt4o, mini] = byModel.body.series.map((s: { forecast: ForecastFigures }) => s.forecast) as ForecastFigures[];
+      expect(gpt4o).toMatchObject({ insufficientHistory: false, method: expect.stringMatching(/bootstrap/) });
+      // Two days of the side project's model: flagged, and wide.
+      expect(mini).toMatchObject({ insufficientHistory: true, method: 'run-rate-wide' });
+      expect(Number(mini.p80.upper) / Number(mini.p80.lower)).toBeGreaterThan(2);
+      for (const f of [gpt4o, mini]) expectNestedIntervals(f);
+      // Exact spend: the models add up to the provider, to the cent and beyond.
+      expect(new Decimal(gpt4o.spent).plus(mini.spent).toFixed()).toBe(new Decimal(openaiForecast.spent).toFixed());
+    });
+
+    it('warns of a forecast overrun before it happens, with the projected day, and resolves it when the budget is removed', async () => {
+      // The amount lies halfway between what the app's model has cost this month and the upper end of the 80% interval
+      // of its month total, so the upper 80% curve reaches it within the month whatever today's date: on the month's last
+      // day only the rest of today is forecast, and its bound still lies above the spend (today's cost may still grow).
+      const model = (await owner.get(`/workspaces/${ws}/forecast?groupBy=model&waitFor=${position}`)).body.series.find((s: { key: string }) => s.key === 'openai/gpt-4o')
+        .forecast as ForecastFigures;
+      expect(new Decimal(model.p80.upper).gt(model.spent)).toBe(true);
+      const amount = new Decimal(model.spent).plus(model.p80.upper).div(2).toDecimalPlaces(6).toFixed();
+      const created = await owner.post(`/workspaces/${ws}/budgets`, { scope: { kind: 'model', key: 'openai/gpt-4o' }, amount, thresholds: [100] });
       expect(created.status).toBe(201);
       const forecast = await owner.get(`/workspaces/${ws}/forecast?waitFor=${created.body.position}`);
       const outlook = forecast.body.budgets.find((b: { budgetId: string }) => b.budgetId === created.body.budget.id);
+      expect(outlook).toMatchObject({ amount, spent: model.spent, insufficientHistory: false, crossing: { actual: null, upper80: expect.any(String) } });
+      // Within this month, from today on.
+      expect(outlook.crossing.upper80 >= day(0) && outlook.crossing.upper80.slice(0, 7) === day(0).slice(0, 7)).toBe(true);
+
       await evaluate();
       const overruns = (await alerts('&kind=forecast-overrun')).filter((a) => a.subject.key === created.body.budget.id);
-      if (outlook.crossing.upper80 !== null && outlook.crossing.actual === null && !outlook.insufficientHistory && Number(outlook.spent) < Number(outlook.amount)) {
-        expect(overruns).toHaveLength(1);
-        expect(overruns[0].details).toMatchObject({ projectedDate: outlook.crossing.median ?? outlook.crossing.upper80, earliestDate: outlook.crossing.upper80 });
-      } else {
-        expect(overruns).toEqual([]);
-      }
-      await owner.delete(`/workspaces/${ws}/budgets/${created.body.budget.id}`);
+      expect(overruns).toHaveLength(1);
+      expect(overruns[0]).toMatchObject({
+        status: 'open',
+        // Critical when the median curve reaches the amount too, a warning when only the upper bound does.
+        severity: outlook.crossing.median !== null ? 'critical' : 'warning',
+        details: { projectedDate: outlook.crossing.median ?? outlook.crossing.upper80, earliestDate: outlook.crossing.upper80, medianDate: outlook.crossing.median, amount },
+      });
+      // The actual spend is below the amount: no threshold alert.
+      expect((await alerts('&kind=budget-threshold')).filter((a) => a.subject.key === created.body.budget.id)).toEqual([]);
+
+      // The budget removed, its alert resolves, saying why.
+      const removed = await owner.delete(`/workspaces/${ws}/budgets/${created.body.budget.id}`);
+      await owner.get(`/workspaces/${ws}/budgets?waitFor=${removed.body.position}`);
+      expect((await evaluate()).resolved).toBeGreaterThanOrEqual(1);
+      expect((await alerts('&kind=forecast-overrun')).find((a) => a.id === overruns[0].id)).toMatchObject({ status: 'resolved', resolution: 'budget-removed' });
     });
 
     it('surfaces the spike per account and per model, at the configured sensitivity, and raises anomaly alerts', async () => {
@@ -505,6 +571,121 @@ for (const { engine, skipReason } of testEngines()) {
       expect(after.skipped).toBeNull();
       expect(after.raised).toBeGreaterThanOrEqual(1);
       expect((await budgetAlerts()).map((a) => a.status)).toEqual(['open']);
+    });
+
+    let discordChannel: string;
+
+    it('sends a Discord test message and alerts in Discord\'s format, mentions disabled and unsigned', async () => {
+      const created = await owner.post(`/workspaces/${ws}/channels`, { kind: 'discord', name: 'Discord', url: `${receiverBase}/discord`, alertKinds: ['budget-threshold'] });
+      expect(created.status).toBe(201);
+      expect(created.body.channel).toMatchObject({ kind: 'discord', signed: false, targetHint: `${receiverBase}/…cord` });
+      expect(created.body.signingSecret).toBeNull();
+      discordChannel = created.body.channel.id;
+
+      const tested = await owner.post(`/workspaces/${ws}/channels/${discordChannel}/test`);
+      expect(tested.body).toMatchObject({ delivered: true, deliveries: [{ purpose: 'test', status: 'delivered', attempts: 1, attemptLog: [{ outcome: 'delivered', httpStatus: 204 }] }] });
+      const hit = received.find((r) => r.path === '/discord');
+      expect(hit?.headers['content-type']).toBe('application/json');
+      expect(hit?.headers['x-act-delivery']).toBe(tested.body.deliveries[0].id);
+      expect(hit?.headers['x-act-signature']).toBeUndefined();
+      // Discord's execute-webhook body: `content` (at most 2000 characters) and no pings from the text.
+      const body = JSON.parse(hit?.body ?? '{}');
+      expect(Object.keys(body).sort()).toEqual(['allowed_mentions', 'content']);
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(body.content).toMatch(/^ℹ️ \*\*Test notification from AI Cost Tracker\*\*\nThis is a test of the notification channel "Discord"/);
+      expect(body.content).toContain('https://costs.example.test');
+      expect(body.content.length).toBeLessThanOrEqual(2000);
+    });
+
+    let alphaBudget: string;
+    let batchKey: string;
+
+    it('counts only its project\'s usage in a project budget, raises its threshold alert from that alone, and posts it to Discord', async () => {
+      batchKey = await keyFor(await connect('Batch jobs'));
+      // Today: project alpha ~$1.60 of gpt-4.1-mini, project beta three times as much.
+      const ingested = await ingest(batchKey, [usageRecord('alpha-1', 0, 'gpt-4.1-mini', 1_000_000, 'alpha'), usageRecord('beta-1', 0, 'gpt-4.1-mini', 3_000_000, 'beta')]);
+      await owner.get(`/workspaces/${ws}/budgets?waitFor=${ingested}`);
+      // $2: alpha alone is past 50% and below 100%; alpha and beta together would be past 100%.
+      const created = await owner.post(`/workspaces/${ws}/budgets`, { scope: { kind: 'project', key: 'alpha' }, amount: '2', thresholds: [50, 100] });
+      expect(created.status).toBe(201);
+      expect(created.body.budget).toMatchObject({ name: 'Project alpha', scope: { kind: 'project', key: 'alpha' } });
+      alphaBudget = created.body.budget.id;
+      const alphaSpent = created.body.budget.spent as string;
+      expect(Number(alphaSpent)).toBeGreaterThanOrEqual(1);
+      expect(Number(alphaSpent)).toBeLessThan(2);
+      const listed = (await owner.get(`/workspaces/${ws}/budgets?waitFor=${created.body.position}`)).body.items.find((b: { id: string }) => b.id === alphaBudget);
+      expect(listed).toMatchObject({ spent: alphaSpent, percentUsed: Number(new Decimal(alphaSpent).div(2).times(100).toDecimalPlaces(1)) });
+
+      await evaluate();
+      const raised = (await alerts('&kind=budget-threshold')).filter((a) => a.subject.key === alphaBudget);
+      expect(raised.map((a) => [a.status, a.severity, a.details['threshold'], a.details['spent']])).toEqual([['open', 'info', 50, alphaSpent]]);
+      // Short history: no forecast overrun is judged for it.
+      expect((await alerts('&kind=forecast-overrun')).filter((a) => a.subject.key === alphaBudget)).toEqual([]);
+
+      // Discord listens to threshold alerts: the alert arrives in its format, once.
+      const delivered = await until('the Discord alert', async () => (await deliveries(`&channelId=${discordChannel}&alertId=${raised[0].id}&status=delivered`))[0]);
+      expect(delivered).toMatchObject({ attempts: 1, attemptLog: [{ outcome: 'delivered', httpStatus: 204 }] });
+      const posts = received.filter((r) => r.path === '/discord' && r.headers['x-act-delivery'] === delivered.id);
+      expect(posts).toHaveLength(1);
+      const body = JSON.parse(posts[0].body);
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      expect(body.content).toMatch(/^ℹ️ \*\*Project alpha: 50% of the monthly budget reached\*\*\nSpending in \d{4}-\d{2} is \$\d+\.\d{2}, [\d.]+% of the \$2\.00 budget/);
+    });
+
+    it('writes nothing when a recompute starts between reading the figures and writing, and resolves on the new figures (usage fell)', async () => {
+      // More of alpha today: past 100% of its budget, an alert to raise at the next evaluation.
+      const ingested = await ingest(batchKey, [usageRecord('alpha-2', 0, 'gpt-4.1-mini', 1_000_000, 'alpha')]);
+      const before = (await owner.get(`/workspaces/${ws}/budgets?waitFor=${ingested}`)).body.items.find((b: { id: string }) => b.id === alphaBudget);
+      expect(Number(before.spent)).toBeGreaterThanOrEqual(2);
+      const alphaAlerts = async () => (await alerts('&kind=budget-threshold')).filter((a) => a.subject.key === alphaBudget);
+      const raisedAt100 = async () =>
+        (await db().query<{ n: string }>(`select count(*)::text as n from es_events where type = 'AlertRaised' and data->'subject'->>'key' = $1 and data->'details'->>'threshold' = '100'`, [alphaBudget]))[0].n;
+
+      // The recompute (gpt-4.1-mini repriced much lower) is started by the evaluation itself, when it asks for the
+      // workspace's open alerts: after every figure was read, before anything is written. The recompute worker is held
+      // still, so the recompute is still running when the evaluator looks again.
+      const recomputes = t.app.get(LedgerLifecycle);
+      await recomputes.stop();
+      const database = db();
+      const query = database.query;
+      let recomputeId: string | null = null;
+      let startChecks = 0;
+      database.query = (async (sql: string, params?: readonly unknown[]) => {
+        if (recomputeId === null && sql.includes(`from alerts where workspace_id = $1 and status <> 'resolved'`) && params?.[0] === ws) {
+          recomputeId = '';
+          const change = { provider: 'openai', model: 'gpt-4.1-mini', prices: { input: '0.0000001', output: '0.0000001' }, effectiveFrom: day(-60) };
+          const started = await owner.call('POST', `/workspaces/${ws}/recomputes?dryRun=false`, change);
+          expect(started.status).toBe(202);
+          recomputeId = started.body.recomputeId as string;
+          const progress = (await owner.get(`/workspaces/${ws}/recomputes/${recomputeId}?waitFor=${started.body.position}`)).body;
+          expect(progress.finishedAt).toBeNull();
+        }
+        if (recomputeId === null && sql.startsWith('select 1 as one from cost_versions')) startChecks++;
+        return query.call(database, sql, params);
+      }) as typeof database.query;
+      try {
+        const during = await evaluate();
+        expect(recomputeId).toBeTruthy();
+        // The evaluation had begun with no recompute running: it was caught just before writing.
+        expect(startChecks).toBe(1);
+        expect(during).toMatchObject({ skipped: 'recompute', raised: 0, resolved: 0 });
+        expect(await raisedAt100()).toBe('0');
+        expect((await alphaAlerts()).map((a) => [a.status, a.details['threshold']])).toEqual([['open', 50]]);
+      } finally {
+        database.query = query;
+        recomputes.start();
+      }
+      await until('the recompute to finish', async () => (await owner.get(`/workspaces/${ws}/recomputes/${recomputeId}`)).body.finishedAt, 30_000);
+
+      // On the new figures alpha is far below 50%: the 100% alert is never raised, the 50% one resolves.
+      const after = (await owner.get(`/workspaces/${ws}/budgets?waitFor=${await head()}`)).body.items.find((b: { id: string }) => b.id === alphaBudget);
+      expect(Number(after.spent)).toBeLessThan(1);
+      const evaluated = await evaluate();
+      expect(evaluated.skipped).toBeNull();
+      expect(evaluated.resolved).toBeGreaterThanOrEqual(1);
+      expect(await raisedAt100()).toBe('0');
+      expect((await alphaAlerts()).map((a) => [a.status, a.resolution, a.details['threshold']])).toEqual([['resolved', 'condition-cleared', 50]]);
+      expect((await owner.delete(`/workspaces/${ws}/budgets/${alphaBudget}`)).status).toBe(200);
     });
 
     it('never shows a webhook URL or signing secret in a response, an event or a read model', async () => {

@@ -60,6 +60,8 @@ interface SyncRunRow {
  * It never acts on figures that are about to change: not while any projection is being rebuilt
  * (the views then show an old version), not for a workspace with a recompute running (its
  * estimates are being replaced), and not before every read model has caught up with the log.
+ * The rebuild and the recompute are checked before the figures are read and again just before
+ * anything is written, so one that starts in between makes the evaluation write nothing.
  *
  * Several api processes: the periodic evaluation runs only in the process holding the
  * `alert-evaluator` lease (ttl 15 s, renewed every 5 s; another process takes over within about
@@ -156,9 +158,14 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     return (await this.runner.status()).some((s) => s.building !== null);
   }
 
+  /** Whether a recompute of the workspace is running (its estimates are being replaced). */
+  private async recomputing(workspaceId: string): Promise<boolean> {
+    const [running] = await this.db.query('select 1 as one from cost_versions where workspace_id = $1 and status = $2 limit 1', [workspaceId, 'running']);
+    return running !== undefined;
+  }
+
   private async evaluateOne(workspaceId: string, now: Date): Promise<EvaluationResult> {
-    const [recompute] = await this.db.query('select 1 as one from cost_versions where workspace_id = $1 and status = $2 limit 1', [workspaceId, 'running']);
-    if (recompute) return skippedResult(now, 'recompute');
+    if (await this.recomputing(workspaceId)) return skippedResult(now, 'recompute');
 
     const today = utcDay(now);
     const month = monthOf(today);
@@ -273,8 +280,12 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     );
     const raise = plan.raise.filter((c) => !existing.has(c.alertId));
 
-    // A rebuild may have started while the figures were read: then write nothing.
-    if ((raise.length > 0 || plan.resolve.length > 0) && (await this.rebuilding())) return skippedResult(now, 'rebuild');
+    // A rebuild or a recompute of this workspace may have started while the figures were read:
+    // then write nothing (the next evaluation judges the new figures).
+    if (raise.length > 0 || plan.resolve.length > 0) {
+      if (await this.rebuilding()) return skippedResult(now, 'rebuild');
+      if (await this.recomputing(workspaceId)) return skippedResult(now, 'recompute');
+    }
 
     let position = 0n;
     let raised = 0;
