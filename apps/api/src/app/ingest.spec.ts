@@ -380,6 +380,32 @@ for (const { engine, skipReason } of testEngines()) {
       expect(observation.data.tokens).toMatchObject({ inputUncached: 13, output: 412 });
     });
 
+    // Each provider's usage object exactly as its API returns it (the domain's normalize.spec holds
+    // the reasoning per format); here they go through the real route, key and ledger.
+    it.each([
+      ['openai chat completions', 'openai', 'gpt-4o-mini-2024-07-18', { prompt_tokens: 2006, completion_tokens: 300, total_tokens: 2306, prompt_tokens_details: { cached_tokens: 1920, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 192 } }, { inputUncached: 86, inputCachedRead: 1920, output: 108, reasoning: 192 }, null],
+      ['openai responses', 'openai', 'gpt-4o-mini-2024-07-18', { input_tokens: 5200, input_tokens_details: { cached_tokens: 4096 }, output_tokens: 1500, output_tokens_details: { reasoning_tokens: 1024 }, total_tokens: 6700 }, { inputUncached: 1104, inputCachedRead: 4096, output: 476, reasoning: 1024 }, null],
+      ['anthropic messages', 'anthropic', 'claude-sonnet-4-5', { input_tokens: 21, cache_creation_input_tokens: 3000, cache_read_input_tokens: 12000, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }, output_tokens: 503, service_tier: 'standard', server_tool_use: { web_search_requests: 2 } }, { inputUncached: 21, inputCachedRead: 12000, cacheWrite5m: 1000, cacheWrite1h: 2000, output: 503 }, null],
+      ['groq', 'groq', 'llama-3.3-70b-versatile', { queue_time: 0.037, prompt_tokens: 1824, prompt_time: 0.0412, completion_tokens: 214, completion_time: 0.778, total_tokens: 2038, total_time: 0.819, prompt_tokens_details: { cached_tokens: 1536 } }, { inputUncached: 288, inputCachedRead: 1536, output: 214 }, null],
+      ['mistral', 'mistral', 'mistral-small-latest', { prompt_tokens: 41, total_tokens: 181, completion_tokens: 140 }, { inputUncached: 41, output: 140 }, null],
+      ['deepseek', 'deepseek', 'deepseek-reasoner', { prompt_tokens: 1100, completion_tokens: 900, total_tokens: 2000, prompt_tokens_details: { cached_tokens: 1024 }, prompt_cache_hit_tokens: 1024, prompt_cache_miss_tokens: 76, completion_tokens_details: { reasoning_tokens: 700 } }, { inputUncached: 76, inputCachedRead: 1024, output: 200, reasoning: 700 }, null],
+      ['gemini usageMetadata', 'gemini', 'gemini-2.5-flash', { usageMetadata: { promptTokenCount: 12500, candidatesTokenCount: 420, totalTokenCount: 14120, cachedContentTokenCount: 8192, thoughtsTokenCount: 1200 } }, { inputUncached: 4308, inputCachedRead: 8192, output: 420, reasoning: 1200 }, null],
+      ['perplexity (usage.cost)', 'perplexity', 'sonar-pro', { prompt_tokens: 9, completion_tokens: 312, total_tokens: 321, search_context_size: 'low', cost: { input_tokens_cost: 0.000009, output_tokens_cost: 0.000312, request_cost: 0.005, total_cost: 0.005321 } }, { inputUncached: 9, output: 312 }, '0.005321'],
+      ['openrouter (usage.cost)', 'openrouter', 'anthropic/claude-sonnet-4.5', { prompt_tokens: 10339, completion_tokens: 60, total_tokens: 10399, cost: 0.00492, is_byok: false, prompt_tokens_details: { cached_tokens: 10318, cache_write_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } }, { inputUncached: 21, inputCachedRead: 10318, output: 60 }, '0.00492'],
+      ['xai (cost_in_usd_ticks)', 'xai', 'grok-4', { prompt_tokens: 663, completion_tokens: 50, total_tokens: 837, prompt_tokens_details: { text_tokens: 663, cached_tokens: 654 }, completion_tokens_details: { reasoning_tokens: 124 }, cost_in_usd_ticks: 37756000 }, { inputUncached: 9, inputCachedRead: 654, output: 50, reasoning: 124 }, '0.0037756'],
+    ] as const)('ingests the native usage of %s', async (label, provider, model, usage, tokens, reportedCost) => {
+      const account = await connect(wsA, alice, provider, `native ${label}`);
+      const reply = await withKey(await newKey(wsA, alice, account)).post('/ingest/usage', {
+        records: [{ requestId: `native-${label}`, provider, model, timestamp: at(-1), usage }],
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toMatchObject({ accepted: 1, rejected: 0, errors: [] });
+      const [observation] = [...latestUsage(await ledgerEvents(wsA, account)).values()];
+      expect(observation.data).toMatchObject({ provider, day: day(-1), source: 'request-log', units: expect.objectContaining({ requests: 1 }) });
+      expect(observation.data.tokens).toEqual({ inputUncached: 0, inputCachedRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0, ...tokens });
+      expect(observation.data.reportedCost ?? null).toEqual(reportedCost === null ? null : { amount: reportedCost, currency: 'USD' });
+    });
+
     it('records manual entries as observations: create, idempotent retry, edit, delete, re-create', async () => {
       const account = await connect(wsA, alice, 'custom', 'self-hosted');
       const create = { accountId: account, day: day(-5), model: 'llama-3.1-70b-instruct', tokens: { inputUncached: 120_000, output: 3_400 }, units: { requests: 52 } };

@@ -100,6 +100,8 @@ describe('readRequestRecord', () => {
     };
     expect(tier({ serviceTier: 'default' })).toBe('standard');
     expect(tier({ serviceTier: 'flex' })).toBe('flex');
+    // OpenAI's answer for Scale Tier requests (the docs' snippet forwards completion.service_tier as it is).
+    expect(tier({ serviceTier: 'scale' })).toBe('standard');
     expect(tier({ serviceTier: 'gold' })).toBe('r.serviceTier');
     const anthropic = { provider: 'anthropic', model: 'claude-sonnet-4-5', usage: { input_tokens: 1, output_tokens: 1, service_tier: 'batch' } };
     expect(tier(anthropic)).toBe('batch');

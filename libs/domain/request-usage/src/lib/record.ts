@@ -53,12 +53,14 @@ const RECORD_FIELDS = ['requestId', 'provider', 'model', 'timestamp', 'usage', '
 
 /**
  * Service tiers as providers name them: OpenAI answers `default` (or `auto`) for the standard
- * tier and `flex` / `priority` for the others; the Batch API is `batch`.
+ * tier and `flex` / `priority` for the others; the Batch API is `batch`. `scale` (Scale Tier
+ * units, paid ahead) is priced at standard rates, as the usage-API sync maps it.
  */
 const SERVICE_TIER_NAMES: Readonly<Record<string, ServiceTier>> = {
   standard: 'standard',
   default: 'standard',
   auto: 'standard',
+  scale: 'standard',
   on_demand: 'standard',
   batch: 'batch',
   priority: 'priority',

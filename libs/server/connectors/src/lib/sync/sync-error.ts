@@ -10,7 +10,7 @@
  * | `rate_limited` | retry later, not before `retryAfterMs` when given (429 after every attempt, or a long Retry-After) |
  * | `transient` | retry on the next tick (5xx / 529 after every attempt, dropped connections, JSON cut off mid-answer, cancelled runs) |
  * | `provider_schema_changed` | needs attention: the answer no longer has the documented shape (missing field, wrong type, repeating cursor, non-JSON 200, a rejected request) |
- * | `unreachable` | needs attention: nothing answered (DNS, refused, TLS, time-outs), 404 at the base URL, redirects, an invalid base URL |
+ * | `unreachable` | needs attention: at once for a base URL that leads nowhere (404, redirects, an invalid URL); after several failed runs in a row when nothing answered (DNS, refused, TLS, time-outs), which often passes by itself (`syncAttention` in libs/server/sync) |
  */
 export type SyncErrorCategory =
   | 'auth'
