@@ -30,7 +30,7 @@ describe('IngestApi', () => {
 
   afterEach(() => http.verify());
 
-  it('creates, lists and deletes manual entries', () => {
+  it('creates, lists, edits and deletes manual entries', () => {
     void firstValueFrom(api.createManualEntry(WS, { accountId: 'acc1', day: '2026-03-01', model: 'seats', amount: '19.00' }));
     const create = http.expectOne(`${WS_URL}/manual-entries`);
     expect(create.request.method).toBe('POST');
@@ -38,6 +38,11 @@ describe('IngestApi', () => {
 
     void firstValueFrom(api.listManualEntries(WS, 'c2'));
     expect(http.expectOne((r) => r.url === `${WS_URL}/manual-entries`).request.params.get('cursor')).toBe('c2');
+
+    void firstValueFrom(api.updateManualEntry(WS, 'me/1', { tokens: { output: 5000 }, amount: null }));
+    const update = http.expectOne(`${WS_URL}/manual-entries/me%2F1`);
+    expect(update.request.method).toBe('PATCH');
+    expect(update.request.body).toEqual({ tokens: { output: 5000 }, amount: null });
 
     void firstValueFrom(api.deleteManualEntry(WS, 'me/1'));
     expect(http.expectOne(`${WS_URL}/manual-entries/me%2F1`).request.method).toBe('DELETE');

@@ -9,6 +9,7 @@ import type {
   ImportReportDto,
   ManualEntryPage,
   ManualEntryWriteDto,
+  UpdateManualEntryRequest,
 } from './ingest-types';
 
 /** A refused import (422) still carries the full report: every problem with its line and column. */
@@ -21,7 +22,7 @@ export class ImportRefused extends Error {
   }
 }
 
-/** Manual entries and CSV import. */
+/** Manual entries (list, create, edit, delete) and CSV import. */
 @Injectable({ providedIn: 'root' })
 export class IngestApi {
   private readonly http = inject(HttpClient);
@@ -33,6 +34,11 @@ export class IngestApi {
 
   createManualEntry(workspaceId: string, request: CreateManualEntryRequest): Observable<ManualEntryWriteDto> {
     return this.http.post<ManualEntryWriteDto>(workspaceUrl(workspaceId, 'manual-entries'), request);
+  }
+
+  /** Changes an entry's numbers; the answer carries the write's `position` (read-your-writes). */
+  updateManualEntry(workspaceId: string, entryId: string, request: UpdateManualEntryRequest): Observable<ManualEntryWriteDto> {
+    return this.http.patch<ManualEntryWriteDto>(workspaceUrl(workspaceId, 'manual-entries', entryId), request);
   }
 
   deleteManualEntry(workspaceId: string, entryId: string): Observable<WriteResponse> {

@@ -54,6 +54,18 @@ export interface CreateManualEntryRequest {
   currency?: 'USD';
 }
 
+/**
+ * `PATCH …/manual-entries/{id}`: only the numbers change (account, day, model and project are the
+ * entry's key). The token classes and units given replace the entry's, the others stay; `amount:
+ * null` removes the amount.
+ */
+export interface UpdateManualEntryRequest {
+  tokens?: Partial<TokenCounts>;
+  units?: Partial<UnitCounts>;
+  amount?: string | null;
+  currency?: 'USD';
+}
+
 export interface ManualEntryPage {
   items: ManualEntryDto[];
   nextCursor: string | null;

@@ -109,4 +109,24 @@ describe('CsvImport', () => {
     await fixture.whenStable();
     expect(text(el, 'import-summary')).toContain('Dry run (openai-usage)');
   });
+
+  it('says a file already imported changes nothing, before and after importing it again', async () => {
+    const { fixture, el } = await choose(CSV);
+    const unchanged = { created: 0, changed: 0, unchanged: 1 };
+    (await nextRequest(call('POST', `${WS_URL}/imports`), 'dry run')).flush(report({ observations: unchanged }));
+    await tick();
+    await fixture.whenStable();
+    expect(text(el, 'import-unchanged')).toBe('Every row is already imported: importing this file again changes nothing.');
+    expect(byTestId<HTMLButtonElement>(el, 'import-apply')?.disabled).toBe(false);
+
+    byTestId<HTMLButtonElement>(el, 'import-apply')?.click();
+    (await nextRequest(call('POST', `${WS_URL}/imports`), 'import')).flush(
+      report({ dryRun: false, applied: true, importId: 'imp2', position: '51', observations: unchanged }),
+    );
+    await tick();
+    await fixture.whenStable();
+    expect(text(el, 'import-summary')).toContain('Observations: 0 new, 0 changed, 1 unchanged.');
+    expect(text(el, 'import-unchanged')).toBe('Nothing changed: every row was already imported.');
+    expect(byTestId(el, 'import-done')).toBeNull();
+  });
 });

@@ -91,7 +91,11 @@ export const IMPORT_FORMAT_LIST: readonly { readonly id: string; readonly name: 
           </div>
           <p class="muted">Nothing can be imported until every row is valid: fix the file and choose it again.</p>
         }
-        @if (step() === 'imported') {
+        @if (r.problems.length === 0 && r.rows.valid > 0 && r.observations.created + r.observations.changed === 0) {
+          <p class="notice" data-testid="import-unchanged">
+            {{ r.dryRun ? 'Every row is already imported: importing this file again changes nothing.' : 'Nothing changed: every row was already imported.' }}
+          </p>
+        } @else if (step() === 'imported') {
           <p class="notice" data-testid="import-done">Imported. The new figures appear in the usage explorer and the audit.</p>
         }
       </div>
@@ -146,10 +150,13 @@ export class CsvImport {
   private csv: string | null = null;
 
   protected async onFile(event: Event): Promise<void> {
-    const file = (event.target as HTMLInputElement).files?.[0];
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
     if (!file) return;
     this.fileName.set(file.name);
     this.csv = await file.text();
+    // Choosing the same file again (fixed, or to import it again) must be a change too.
+    input.value = '';
     await this.check();
   }
 

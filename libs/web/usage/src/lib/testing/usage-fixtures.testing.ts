@@ -8,6 +8,7 @@ import type {
   UsageMonthSummaryDto,
 } from '@act/contracts';
 import { WS } from '@act/web/identity/testing';
+import type { ManualEntryDto } from '../data-access/ingest-types';
 
 export * from '@act/web/identity/testing';
 
@@ -142,6 +143,28 @@ export function observationFixture(overrides: Partial<AuditObservationDto> = {})
       unpriced: [],
       flags: [],
     },
+    ...overrides,
+  };
+}
+
+/** A manual entry of the self-hosted account `acc1`: tokens, requests and an amount. */
+export function entryFixture(overrides: Partial<ManualEntryDto> = {}): ManualEntryDto {
+  return {
+    id: 'me1',
+    accountId: 'acc1',
+    provider: 'custom',
+    day: '2026-03-02',
+    model: 'gpu-node-rental',
+    operation: 'chat/completions',
+    serviceTier: 'standard',
+    contextTier: 'standard',
+    project: 'research',
+    requestType: 'custom|gpu-node-rental|chat/completions|project=research',
+    tokens: { inputUncached: 120000, inputCachedRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 },
+    units: { requests: 52, images: 0, audioSeconds: 0, characters: 0, searchQueries: 0, webSearchCalls: 0 },
+    amount: '19',
+    currency: 'USD',
+    recordedAt: '2026-03-02T10:00:00Z',
     ...overrides,
   };
 }
