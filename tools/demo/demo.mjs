@@ -5,11 +5,27 @@
 // ones the connector tests use, serving a synthetic organisation with 90 days of weekday-shaped
 // usage and one anomaly day), starts the built product on a fresh embedded database, and through
 // the public API: registers a demo user, connects the three accounts (the product backfills 90
-// days from the test servers), sends Groq and Perplexity per-request logs through the ingest API,
-// records a manual subscription, and sets a price override in the past (a recompute into a new
-// cost version). Then it prints where to sign in and keeps running until Ctrl-C.
+// days from the test servers; OpenRouter's /activity serves only the last 30 completed days),
+// sends Groq and Perplexity per-request logs through the ingest API, records a manual
+// subscription, and sets a price in the past (a recompute into a new cost version, waited for).
+// Then it verifies through the public API what the demo promises, prints where to sign in and
+// keeps running until Ctrl-C.
 //
-//   --check          seed, verify every account synced and the ledger has data, then stop (exit 0/1)
+// What the data is built to show (and what the verification checks):
+// - weekday pattern: weekends carry less than half a weekday's usage (test servers and logs);
+// - one anomaly day (ANOMALY_DAY, 4× the usage): GET …/anomalies reports it as a spike;
+// - one price change (PRICE_CHANGE): a negotiated 20% discount on gpt-4o-mini from 45 days ago,
+//   recomputed into cost version 2;
+// - a reconciled-vs-estimated difference, on purpose (PERPLEXITY): the Perplexity backend asks for
+//   the high search-context size, and each request's `usage.cost.total_cost` (what Perplexity
+//   billed) includes the high-context request fee ($14 per 1000). The logs do not carry
+//   `search_context_size`, so the product estimates the medium fee ($10 per 1000): every
+//   Perplexity request is billed $0.004 above its estimate, line by line in the audit.
+//   (A second, visible gap: the OpenAI test server bills gpt-4o-mini at list price, so from the
+//   price change on, OpenAI's bill is above the discounted estimate — the discount not applied.)
+// - Groq and Perplexity traffic (ingested) and the manual subscription in the month summary.
+//
+//   --check          seed, verify the above, then stop (exit 0, or 1 with every failed property)
 //   --port <n>       product port (default 3000)
 //   --data-dir <d>   database directory (default ./data-demo, emptied first)
 import { spawn } from 'node:child_process';
@@ -33,12 +49,36 @@ const DATA_DIR = resolve(option('--data-dir', join(root, 'data-demo')));
 const EMAIL = 'demo@example.com';
 const PASSWORD = 'demo password 2026';
 const DAY_MS = 86_400_000;
-const day = (offset) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+const STARTED = Date.now();
+const day = (offset) => new Date(STARTED + offset * DAY_MS).toISOString().slice(0, 10);
+const isWeekend = (d) => [0, 6].includes(new Date(`${d}T00:00:00Z`).getUTCDay());
 const ANOMALY_DAY = day(-9);
+/** The price change: a negotiated 20% discount on the gpt-4o-mini snapshot the usage records, from 45 days ago. */
+const PRICE_CHANGE = {
+  provider: 'openai',
+  model: 'gpt-4o-mini-2024-07-18',
+  effectiveFrom: day(-45),
+  prices: { input: '0.00000012', output: '0.00000048' },
+};
+/**
+ * The deliberate reconciled-vs-estimated difference (see the header): Perplexity sonar-pro list prices in
+ * micro-dollars, and the request fee billed (high search context) vs the one the product estimates (medium,
+ * its default when the logs do not say the size).
+ */
+const PERPLEXITY = { inputMicroUsdPerToken: 3, outputMicroUsdPerToken: 15, billedFeeMicroUsd: 14_000, estimatedFeeMicroUsd: 10_000 };
+/** What each connected provider serves, for a truthful sync line. */
+const PROVIDER_NOTES = { openrouter: "OpenRouter's /activity serves only the last 30 completed days" };
+const NAMES = { openai: 'OpenAI (production org)', anthropic: 'Anthropic (Claude)', openrouter: 'OpenRouter', groq: 'Groq', perplexity: 'Perplexity' };
 
 function log(message) {
   console.log(`demo: ${message}`);
 }
+
+function seconds() {
+  return ((Date.now() - STARTED) / 1000).toFixed(1);
+}
+
+const usd = (value) => `${Number(value) < 0 ? '−' : ''}$${Math.abs(Number(value)).toFixed(2)}`;
 
 /** The provider test servers are TypeScript with path aliases: bundle them once with esbuild. */
 async function loadTestServers() {
@@ -99,13 +139,20 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  const json = text ? JSON.parse(text) : undefined;
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   if (!response.ok) {
     const fields = (json?.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
     throw new Error(`${method} ${path} → ${response.status}: ${json?.detail ?? text}${fields ? ` (${fields})` : ''}`);
   }
   return json;
 }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForHealth(child) {
   const deadline = Date.now() + 60_000;
@@ -116,25 +163,52 @@ async function waitForHealth(child) {
     } catch {
       /* not up yet */
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   throw new Error('The product did not become healthy within 60 s.');
 }
 
-/** Per-request logs in each provider's native usage shape, weekday-shaped, with the anomaly day. */
+/** Requests the ingested backends send on a day: weekday-shaped, 4× on the anomaly day. */
+function requestsOn(d) {
+  return (isWeekend(d) ? 4 : 12) * (d === ANOMALY_DAY ? 4 : 1);
+}
+
+/** Per-request logs in each provider's native usage shape, for the last 90 days (none in the future). */
 function requestLogs(provider, model, makeUsage) {
   const records = [];
   for (let offset = -89; offset <= 0; offset++) {
-    const date = new Date(Date.now() + offset * DAY_MS);
-    const weekend = [0, 6].includes(date.getUTCDay());
-    const count = (weekend ? 4 : 12) * (day(offset) === ANOMALY_DAY ? 4 : 1);
-    for (let i = 0; i < count; i++) {
-      const timestamp = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), 8 + (i % 10), i)).toISOString();
-      if (new Date(timestamp) > new Date()) continue;
-      records.push({ requestId: `${provider}-${day(offset)}-${i}`, provider, model, timestamp, usage: makeUsage(i) });
+    const d = day(offset);
+    for (let i = 0; i < requestsOn(d); i++) {
+      const timestamp = `${d}T${String(8 + (i % 10)).padStart(2, '0')}:${String(i).padStart(2, '0')}:00.000Z`;
+      if (Date.parse(timestamp) > Date.now()) continue;
+      records.push({ requestId: `${provider}-${d}-${i}`, provider, model, timestamp, usage: makeUsage(i) });
     }
   }
   return records;
+}
+
+/**
+ * Perplexity's native usage for request i: one search, and `cost` as Perplexity bills it — tokens at list
+ * price plus the high-context request fee. No `search_context_size`: the product estimates the medium fee
+ * (the deliberate difference, see the header). Computed in integer micro-dollars so the amounts are exact.
+ */
+function perplexityUsage(i) {
+  const prompt = 900 + 13 * i;
+  const completion = 650 + 7 * i;
+  const input = prompt * PERPLEXITY.inputMicroUsdPerToken;
+  const output = completion * PERPLEXITY.outputMicroUsdPerToken;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    num_search_queries: 1,
+    cost: {
+      input_tokens_cost: input / 1e6,
+      output_tokens_cost: output / 1e6,
+      request_cost: PERPLEXITY.billedFeeMicroUsd / 1e6,
+      total_cost: (input + output + PERPLEXITY.billedFeeMicroUsd) / 1e6,
+    },
+  };
 }
 
 async function ingest(key, records) {
@@ -148,6 +222,12 @@ async function ingest(key, records) {
   }
 }
 
+/** The first day of this month and of the two before it. */
+function subscriptionDays() {
+  const now = new Date(STARTED);
+  return [2, 1, 0].map((back) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1)).toISOString().slice(0, 10));
+}
+
 async function seed(providers, keys) {
   const session = await api('POST', '/auth/register', { email: EMAIL, password: PASSWORD, displayName: 'Demo' });
   token = session.accessToken;
@@ -155,75 +235,203 @@ async function seed(providers, keys) {
   await api('PATCH', `/workspaces/${ws}`, { name: 'Demo — Acme AI team' });
   const accounts = {};
   const credentials = { openai: keys.openai.admin, anthropic: keys.anthropic.admin, openrouter: keys.openrouter.management };
-  const names = { openai: 'OpenAI (production org)', anthropic: 'Anthropic (Claude)', openrouter: 'OpenRouter' };
   const budgets = { openai: '2500', anthropic: '1500', openrouter: '300' };
   for (const provider of ['openai', 'anthropic', 'openrouter']) {
     const { account } = await api('POST', `/workspaces/${ws}/accounts`, {
       provider,
-      displayName: names[provider],
+      displayName: NAMES[provider],
       credentials: credentials[provider],
       baseUrl: providers[provider].baseUrl,
       monthlyBudget: budgets[provider],
     });
     accounts[provider] = account.id;
     await api('POST', `/workspaces/${ws}/accounts/${account.id}/sync`);
-    log(`connected ${names[provider]}; backfilling 90 days`);
+    log(`connected ${NAMES[provider]}; backfilling 90 days${PROVIDER_NOTES[provider] ? ` (${PROVIDER_NOTES[provider]})` : ''}`);
   }
   for (const [provider, model, makeUsage] of [
     ['groq', 'llama-3.3-70b-versatile', (i) => ({ prompt_tokens: 1800 + 37 * i, completion_tokens: 420 + 11 * i, total_tokens: 2220 + 48 * i })],
-    [
-      'perplexity',
-      'sonar-pro',
-      (i) => ({ prompt_tokens: 900 + 13 * i, completion_tokens: 650 + 7 * i, total_tokens: 1550 + 20 * i, cost: { total_cost: 0.0135 + i * 0.0001, request_cost: 0.006 } }),
-    ],
+    ['perplexity', 'sonar-pro', perplexityUsage],
   ]) {
-    const { account } = await api('POST', `/workspaces/${ws}/accounts`, { provider, displayName: provider === 'groq' ? 'Groq' : 'Perplexity', syncEnabled: false });
+    const { account } = await api('POST', `/workspaces/${ws}/accounts`, { provider, displayName: NAMES[provider], syncEnabled: false });
     accounts[provider] = account.id;
     const key = await api('POST', `/workspaces/${ws}/ingest-keys`, { accountId: account.id, name: `${provider}-backend` });
-    await ingest(key.key, requestLogs(provider, model, makeUsage));
-    log(`sent 90 days of ${provider} request logs through the ingest API`);
+    const records = requestLogs(provider, model, makeUsage);
+    await ingest(key.key, records);
+    log(`sent 90 days of ${provider} request logs through the ingest API (${records.length} requests)`);
   }
   const { account: seats } = await api('POST', `/workspaces/${ws}/accounts`, { provider: 'custom', displayName: 'ChatGPT Team seats', syncEnabled: false });
-  for (const offset of [-60, -30, 0]) {
-    const first = day(offset).slice(0, 8) + '01';
-    if (first > day(0)) continue;
+  accounts.subscription = seats.id;
+  for (const first of subscriptionDays()) {
     await api('POST', `/workspaces/${ws}/manual-entries`, { accountId: seats.id, day: first, model: 'chatgpt-team-seat', amount: '300', currency: 'USD' });
   }
-  log('recorded a monthly subscription as manual entries');
+  log('recorded a monthly subscription ($300 on the 1st of each month) as manual entries');
   return { ws, accounts };
 }
 
-async function priceChange(ws) {
-  // A workspace override from 45 days ago: the product recomputes those days into a new cost version.
-  try {
-    await api('POST', `/workspaces/${ws}/prices`, {
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      effectiveFrom: day(-45),
-      prices: { input: '0.00000018', output: '0.00000072' },
-    });
-    log('set a negotiated price for gpt-4o-mini from 45 days ago (recomputed into a new cost version)');
-  } catch (error) {
-    if (CHECK) throw error;
-    log(`price override skipped: ${error.message}`);
+/** Days of the account's usage in the product (the daily series), for the sync lines. */
+async function daysWithUsage(ws, head) {
+  const series = await api('GET', `/workspaces/${ws}/usage/daily?from=${day(-120)}&to=${day(0)}&groupBy=account&waitFor=${head}`);
+  const days = new Map();
+  for (const point of series.points) {
+    if (!days.has(point.key)) days.set(point.key, new Set());
+    days.get(point.key).add(point.day);
   }
+  return (accountId) => days.get(accountId)?.size ?? 0;
 }
 
 async function waitForSyncs(ws, accounts) {
   const deadline = Date.now() + 120_000;
+  const runs = {};
   for (const provider of ['openai', 'anthropic', 'openrouter']) {
     for (;;) {
-      const runs = (await api('GET', `/workspaces/${ws}/accounts/${accounts[provider]}/sync-runs`)).items;
-      const last = runs[0];
+      const last = (await api('GET', `/workspaces/${ws}/accounts/${accounts[provider]}/sync-runs`)).items[0];
       if (last && last.status !== 'running') {
         if (last.status !== 'succeeded') throw new Error(`${provider} sync failed: ${last.error?.message}`);
-        log(`${provider}: ${last.daysDone}/${last.daysTotal} days synced, ${last.appended} observations`);
+        runs[provider] = last;
         break;
       }
       if (Date.now() > deadline) throw new Error(`${provider} sync still running after 120 s`);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
+  const head = (await api('GET', '/health')).eventStore.headPosition;
+  const usageDays = await daysWithUsage(ws, head);
+  for (const provider of ['openai', 'anthropic', 'openrouter']) {
+    const run = runs[provider];
+    const note = PROVIDER_NOTES[provider] ? ` (${PROVIDER_NOTES[provider]})` : '';
+    log(`${provider}: synced ${run.daysDone}/${run.daysTotal} days, ${run.appended} observations, usage on ${usageDays(accounts[provider])} days${note}`);
+  }
+}
+
+/**
+ * The price change: set the price from PRICE_CHANGE.effectiveFrom, then wait (bounded) for the recompute it
+ * starts to finish and its cost version to become the active one. Throws with what went wrong.
+ */
+async function priceChange(ws) {
+  const applied = await api('POST', `/workspaces/${ws}/prices`, PRICE_CHANGE);
+  if (!applied.recompute && !applied.queuedBehind) {
+    throw new Error(
+      `the price for ${PRICE_CHANGE.provider}/${PRICE_CHANGE.model} from ${PRICE_CHANGE.effectiveFrom} repriced no recorded usage ` +
+        `(rowsChanged ${applied.rowsChanged}, no recompute started): does the model match the usage?`,
+    );
+  }
+  // One recompute per workspace at a time: a change made meanwhile is queued, and gets its own version later.
+  const deadline = Date.now() + 60_000;
+  let progress;
+  let version;
+  for (;;) {
+    if (applied.recompute) {
+      progress = await api('GET', `/workspaces/${ws}/recomputes/${applied.recompute.recomputeId}`);
+    }
+    const versions = (await api('GET', `/workspaces/${ws}/cost-versions`)).items;
+    version = versions.find((v) => (applied.recompute ? v.version === applied.recompute.version : v.causes.some((c) => c.priceSetId === applied.priceSetId)));
+    if (version?.status === 'active' && (!progress || progress.state === 'done')) break;
+    if (Date.now() > deadline) {
+      const state = progress
+        ? `recompute ${progress.recomputeId} is ${progress.state}, ${progress.rowsDone}/${progress.rowsTotal} rows${progress.lastError ? `, last error: ${progress.lastError}` : ''}`
+        : `queued behind recompute ${applied.queuedBehind}`;
+      throw new Error(`the price change's recompute did not finish within 60 s (${state}; cost version ${version ? `${version.version} is ${version.status}` : 'not created'})`);
+    }
+    await sleep(250);
+  }
+  const summary = await api('GET', `/workspaces/${ws}/usage/summary?month=${day(0).slice(0, 7)}`);
+  if (summary.currentCostVersion !== version.version) {
+    throw new Error(`the recompute finished but the summary reads cost version ${summary.currentCostVersion}, not ${version.version}`);
+  }
+  log(
+    `price change: a negotiated price for ${PRICE_CHANGE.model} from ${PRICE_CHANGE.effectiveFrom} (20% off list); ` +
+      `cost version ${version.version} active, recompute done (${version.rowsChanged} rows repriced, ${usd(version.delta)})`,
+  );
+  return version.version;
+}
+
+/** Each property the demo promises, verified through the public API. Returns the failures (logs each result). */
+async function verify(ws, accounts, costVersion) {
+  const head = (await api('GET', '/health')).eventStore.headPosition;
+  const checks = {
+    async accounts() {
+      const list = (await api('GET', `/workspaces/${ws}/accounts?waitFor=${head}`)).items;
+      if (list.length < 6) throw new Error(`expected 6 accounts, found ${list.length}`);
+      return `${list.length} accounts`;
+    },
+    async 'weekday pattern'() {
+      // Complete days only (not today, nor yesterday whose late data may still grow), without the anomaly day
+      // and the subscription (a manual entry on the 1st is not usage).
+      const series = await api('GET', `/workspaces/${ws}/usage/daily?from=${day(-89)}&to=${day(-2)}&groupBy=provider&waitFor=${head}`);
+      const totals = new Map();
+      for (const p of series.points) {
+        if (p.key === 'custom' || p.day === ANOMALY_DAY) continue;
+        totals.set(p.day, (totals.get(p.day) ?? 0) + Number(p.estimated));
+      }
+      const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
+      const weekdays = [...totals].filter(([d]) => !isWeekend(d)).map(([, v]) => v);
+      const weekends = [...totals].filter(([d]) => isWeekend(d)).map(([, v]) => v);
+      if (weekdays.length < 20 || weekends.length < 8) throw new Error(`too few days in the daily series: ${weekdays.length} weekdays, ${weekends.length} weekend days`);
+      const ratio = mean(weekdays) / mean(weekends);
+      const line = `weekday mean ${usd(mean(weekdays))}/day vs weekend ${usd(mean(weekends))}/day (×${ratio.toFixed(2)}, ${weekdays.length}+${weekends.length} days)`;
+      if (!(ratio >= 1.5)) throw new Error(`${line}: expected weekdays at least 1.5× weekends`);
+      return line;
+    },
+    async 'anomaly day'() {
+      const report = await api('GET', `/workspaces/${ws}/anomalies?days=14&waitFor=${head}`);
+      const flagged = report.items.filter((a) => a.day === ANOMALY_DAY && a.kind === 'spike' && a.scope.kind === 'account');
+      if (flagged.length === 0) {
+        const days = [...new Set(report.items.map((a) => a.day))].join(', ') || 'none';
+        throw new Error(`${ANOMALY_DAY} is not reported as a spike of any account (days reported from ${report.from} to ${report.through}: ${days})`);
+      }
+      return `${ANOMALY_DAY} reported as a spike: ${flagged.map((a) => `${a.scope.label} ${usd(a.cost)} vs ${usd(a.expected)} expected`).join(', ')}`;
+    },
+    async 'price change'() {
+      if (costVersion === undefined) throw new Error('no new cost version (see the price change error above)');
+      const versions = (await api('GET', `/workspaces/${ws}/cost-versions`)).items;
+      const active = versions.filter((v) => v.status === 'active').map((v) => v.version);
+      if (active.length !== 1 || active[0] !== costVersion || costVersion < 2) {
+        throw new Error(`expected cost version ${costVersion} (≥ 2) to be the one active, active: ${active.join(', ') || 'none'}`);
+      }
+      return `cost version ${costVersion} active (${versions.length} versions)`;
+    },
+    async 'reconciled vs estimated'() {
+      const d = day(-3);
+      const audit = await api('GET', `/workspaces/${ws}/audit?month=${d.slice(0, 7)}&waitFor=${head}`);
+      const cell = audit.cells.find((c) => c.accountId === accounts.perplexity && c.day === d);
+      if (!cell) throw new Error(`the audit of ${d.slice(0, 7)} has no Perplexity cell on ${d}`);
+      const requests = requestsOn(d);
+      const expected = (requests * (PERPLEXITY.billedFeeMicroUsd - PERPLEXITY.estimatedFeeMicroUsd)) / 1e6;
+      const line = `Perplexity on ${d}: billed ${cell.reconciled}, estimated ${cell.estimated}, difference ${cell.difference}`;
+      if (cell.reconciled === null || cell.estimated === null || cell.difference === null || Number(cell.reconciled) === Number(cell.estimated)) {
+        throw new Error(`${line}: expected billed ≠ estimated`);
+      }
+      if (Math.abs(Number(cell.difference) - expected) > 1e-9) {
+        throw new Error(`${line}: expected the high-vs-medium search fee, ${requests} requests × $0.004 = $${expected.toFixed(3)}`);
+      }
+      return `${line} (${requests} requests × $0.004: high search-context fee billed, medium estimated)`;
+    },
+    async 'month summary'() {
+      // The month of yesterday: on the 1st, this month has no complete day of request logs yet.
+      const month = day(-1).slice(0, 7);
+      const summary = await api('GET', `/workspaces/${ws}/usage/summary?month=${month}&waitFor=${head}`);
+      const provider = (key) => summary.byProvider.find((r) => r.key === key);
+      const groq = provider('groq');
+      const perplexity = provider('perplexity');
+      const seats = summary.byAccount.find((r) => r.key === accounts.subscription);
+      const missing = [];
+      if (!(Number(groq?.estimated) > 0)) missing.push(`Groq (${JSON.stringify(groq ?? null)})`);
+      if (!(Number(perplexity?.estimated) > 0 && Number(perplexity?.reconciled) > 0)) missing.push(`Perplexity (${JSON.stringify(perplexity ?? null)})`);
+      if (!seats || ![seats.estimated, seats.reconciled].some((v) => Number(v) === 300)) missing.push(`the $300 subscription (${JSON.stringify(seats ?? null)})`);
+      if (missing.length) throw new Error(`the ${month} summary lacks ${missing.join(', ')}`);
+      return `${month}: Groq ${usd(groq.estimated)} estimated, Perplexity ${usd(perplexity.estimated)} estimated / ${usd(perplexity.reconciled)} billed, subscription ${usd(300)}`;
+    },
+  };
+  const failures = [];
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      log(`verified ${name}: ${await check()}`);
+    } catch (error) {
+      failures.push(name);
+      console.error(`demo: NOT VERIFIED ${name}: ${error.message}`);
+    }
+  }
+  return failures;
 }
 
 async function main() {
@@ -242,15 +450,22 @@ async function main() {
     await waitForHealth(child);
     const { ws, accounts } = await seed(providers, testing.TEST_KEYS);
     await waitForSyncs(ws, accounts);
-    await priceChange(ws);
+    let costVersion;
+    try {
+      costVersion = await priceChange(ws);
+    } catch (error) {
+      // Visible in every mode: without it the Cost versions page shows only version 1.
+      console.error(`demo: PRICE CHANGE FAILED: ${error.message}`);
+    }
+    log(`workspace populated in ${seconds()} s`);
+    const failures = await verify(ws, accounts, costVersion);
     if (CHECK) {
-      const head = (await api('GET', '/health')).eventStore.headPosition;
-      const accountsList = (await api('GET', `/workspaces/${ws}/accounts?waitFor=${head}`)).items;
-      if (accountsList.length < 6) throw new Error(`expected 6 accounts, found ${accountsList.length}`);
-      log(`check passed: ${accountsList.length} accounts, event log at position ${head}`);
+      if (failures.length) throw new Error(`check failed: ${failures.length} of 6 properties not verified (${failures.join(', ')})`);
+      log(`check passed: 6 of 6 properties verified in ${seconds()} s`);
       await stop(0);
       return;
     }
+    if (failures.length) console.error(`demo: WARNING: ${failures.length} of 6 properties not verified (${failures.join(', ')}); the demo keeps running.`);
     console.log(`\n  AI Cost Tracker demo is running at http://localhost:${PORT}\n  Sign in as ${EMAIL} / ${PASSWORD}\n  (Ctrl-C stops it; the data is in ${DATA_DIR})\n`);
   } catch (error) {
     console.error(`demo: ${error.message}`);
