@@ -83,7 +83,8 @@ const usd = (value) => `${Number(value) < 0 ? '−' : ''}$${Math.abs(Number(valu
 /** The provider test servers are TypeScript with path aliases: bundle them once with esbuild. */
 async function loadTestServers() {
   const esbuild = require('esbuild');
-  const outfile = join(mkdtempSync(join(tmpdir(), 'act-demo-')), 'connectors-testing.cjs');
+  const dir = mkdtempSync(join(tmpdir(), 'act-demo-'));
+  const outfile = join(dir, 'connectors-testing.cjs');
   await esbuild.build({
     entryPoints: [join(root, 'libs/server/connectors/src/testing.ts')],
     tsconfig: join(root, 'tsconfig.base.json'),
@@ -94,7 +95,11 @@ async function loadTestServers() {
     outfile,
     logLevel: 'error',
   });
-  return require(outfile);
+  try {
+    return require(outfile);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function startProviders(testing) {
