@@ -7,17 +7,19 @@ import { startProviderTestServer, TEST_KEYS, type ProviderTestServer } from '@ac
 import { ApiClient } from '../testing/http-client';
 import { startTestApp, type TestApp } from '../testing/test-app';
 
-/** Provider sync end to end: the real app, the local OpenAI test server, real HTTP between them. */
+/** Provider sync end to end: the real app, the local OpenAI and OpenRouter test servers, real HTTP between them. */
 for (const { engine, skipReason } of testEngines()) {
   (skipReason ? describe.skip : describe)(`provider sync [${engine}${skipReason ? ` — skipped: ${skipReason}` : ''}]`, () => {
     let t: TestApp;
     let openai: ProviderTestServer;
+    let openrouter: ProviderTestServer;
     const owner = new ApiClient(() => t.base);
     let ws: string;
     let accountId: string;
 
     beforeAll(async () => {
       openai = await startProviderTestServer({ provider: 'openai' });
+      openrouter = await startProviderTestServer({ provider: 'openrouter' });
       t = await startTestApp(engine, {
         CREDENTIAL_KEYS: `k1:${randomBytes(32).toString('base64')}`,
         SYNC_SCHEDULER: 'false',
@@ -39,13 +41,14 @@ for (const { engine, skipReason } of testEngines()) {
     afterAll(async () => {
       await t?.dispose();
       await openai?.close();
+      await openrouter?.close();
     });
 
-    async function finished(runId: string) {
+    async function finished(runId: string, account = accountId) {
       const deadline = Date.now() + 30_000;
       for (;;) {
         const head = (await owner.get('/health')).body.eventStore.headPosition;
-        const runs = (await owner.get(`/workspaces/${ws}/accounts/${accountId}/sync-runs?waitFor=${head}`)).body.items;
+        const runs = (await owner.get(`/workspaces/${ws}/accounts/${account}/sync-runs?waitFor=${head}`)).body.items;
         const run = runs.find((r: { id: string }) => r.id === runId);
         if (run && run.status !== 'running') return run;
         if (Date.now() > deadline) throw new Error(`run ${runId} still running: ${JSON.stringify(run)}`);
@@ -122,6 +125,64 @@ for (const { engine, skipReason } of testEngines()) {
       await t.app.get<SqlDatabase>(SQL_DATABASE).query(`update sync_runs set started_at = started_at - interval '2 hours'`);
       expect(await scheduler.tick()).toBe(1);
       expect(await scheduler.tick()).toBe(0);
+    });
+
+    it('OpenRouter: each run reads /credits after the usage; the balance shows in the run and in GET …/balance, exact', async () => {
+      const connected = await owner.post(`/workspaces/${ws}/accounts`, {
+        provider: 'openrouter',
+        displayName: 'OpenRouter',
+        credentials: TEST_KEYS.openrouter.management,
+        baseUrl: openrouter.baseUrl,
+      });
+      const routerId = connected.body.account.id as string;
+      const none = await owner.get(`/workspaces/${ws}/accounts/${routerId}/balance`);
+      expect(none.status).toBe(200);
+      expect(none.body).toEqual({ accountId: routerId, supported: true, balance: null, unavailable: null });
+
+      const run = await finished((await owner.post(`/workspaces/${ws}/accounts/${routerId}/sync`)).body.runId, routerId);
+      expect(run).toMatchObject({ status: 'succeeded', error: null });
+      expect(run.appended).toBeGreaterThan(0);
+      // The test organisation: 250 purchased, 187.4213 used.
+      const read = { status: 'read', totalCredits: '250', totalUsage: '187.4213', remaining: '62.5787', currency: 'USD' };
+      expect(run.balance).toEqual({ ...read, readAt: expect.stringMatching(/Z$/) });
+      expect(openrouter.requests.map((r) => r.path).slice(-2)).toEqual(['/api/v1/activity', '/api/v1/credits']);
+      const balance = await owner.get(`/workspaces/${ws}/accounts/${routerId}/balance`);
+      expect(balance.body).toEqual({
+        accountId: routerId,
+        supported: true,
+        balance: { totalCredits: '250', totalUsage: '187.4213', remaining: '62.5787', currency: 'USD', readAt: run.balance.readAt, runId: run.id },
+        unavailable: null,
+      });
+
+      // /credits changes its answer: the run keeps its usage and succeeds; the balance says why it is not fresh.
+      const before = Number((await t.app.get<SqlDatabase>(SQL_DATABASE).query<{ n: string }>(`select count(*)::text as n from usage_latest where account_id = $1`, [routerId]))[0].n);
+      expect(before).toBeGreaterThan(0);
+      openrouter.setFault({ kind: 'wrong_type', field: 'total_credits' }, { path: '/api/v1/credits' });
+      const degraded = await finished((await owner.post(`/workspaces/${ws}/accounts/${routerId}/sync`)).body.runId, routerId);
+      expect(degraded).toMatchObject({
+        status: 'succeeded',
+        error: null,
+        balance: { status: 'unavailable', error: { category: 'provider_schema_changed', code: 'wrong_type', message: expect.stringContaining('the balance was not read') } },
+      });
+      expect(degraded.warnings).toContainEqual(expect.stringContaining('The credit balance could not be read (provider_schema_changed/wrong_type)'));
+      const stale = await owner.get(`/workspaces/${ws}/accounts/${routerId}/balance`);
+      expect(stale.body.balance).toEqual(balance.body.balance);
+      expect(stale.body.unavailable).toEqual({ category: 'provider_schema_changed', code: 'wrong_type', message: degraded.balance.error.message, at: degraded.balance.readAt, runId: degraded.id });
+      // A balance problem is not an account problem: no pause, no attention.
+      const head = (await owner.get('/health')).body.eventStore.headPosition;
+      expect((await owner.get(`/workspaces/${ws}/accounts/${routerId}?waitFor=${head}`)).body).toMatchObject({ status: 'active', attention: null });
+
+      // Other providers have no balance; strangers and unknown accounts get a 404.
+      expect((await owner.get(`/workspaces/${ws}/accounts/${accountId}/balance`)).body).toEqual({ accountId, supported: false, balance: null, unavailable: null });
+      const openaiRuns = (await owner.get(`/workspaces/${ws}/accounts/${accountId}/sync-runs`)).body.items as { balance: unknown }[];
+      expect(openaiRuns.length).toBeGreaterThan(0);
+      expect(openaiRuns.every((r) => r.balance === null)).toBe(true);
+      const stranger = new ApiClient(() => t.base);
+      await stranger.register('stranger@example.test');
+      expect([403, 404]).toContain((await stranger.get(`/workspaces/${ws}/accounts/${routerId}/balance`)).status);
+      expect((await owner.get(`/workspaces/${ws}/accounts/00000000-0000-7000-8000-000000000000/balance`)).status).toBe(404);
+      const doc = await (await fetch(`${t.base}/api/docs-json`)).json();
+      expect(doc.paths['/api/v1/workspaces/{ws}/accounts/{accountId}/balance'].get['x-permission']).toBe('workspace.read');
     });
 
     it('refuses to sync providers without a usage API, with a useful message', async () => {

@@ -135,6 +135,54 @@ export interface SyncRunDto {
   warnings: string[];
   /** Why it failed: `auth`, `permission`, `rate_limited`, `transient`, `provider_schema_changed`, `unreachable`, … */
   error: { category: string; code: string; message: string } | null;
+  /**
+   * The prepaid credit balance the run read after the usage (OpenRouter), or why it could not (the run still
+   * succeeded); null when the run read none (other providers, failed or running runs, runs before balances).
+   */
+  balance?: SyncRunBalanceDto | null;
+}
+
+/** A balance read of a sync run: money as decimal strings in `currency`. */
+export type SyncRunBalanceDto =
+  | {
+      status: 'read';
+      /** Credits purchased, in total. */
+      totalCredits: string;
+      /** Credits used, in total. */
+      totalUsage: string;
+      /** `totalCredits − totalUsage`, exact; negative when the account is overdrawn. */
+      remaining: string;
+      currency: 'USD';
+      readAt: string;
+    }
+  | {
+      status: 'unavailable';
+      /** The typed reason, as in `SyncRunDto.error`. */
+      error: { category: string; code: string; message: string };
+      readAt: string;
+    };
+
+/** The latest balance a sync run read (`GET …/accounts/{id}/balance`). */
+export interface CreditBalanceDto {
+  totalCredits: string;
+  totalUsage: string;
+  remaining: string;
+  currency: 'USD';
+  /** When the provider was asked. */
+  readAt: string;
+  /** The sync run that read it. */
+  runId: string;
+}
+
+/** `GET /workspaces/{ws}/accounts/{id}/balance`: the account's prepaid credit balance, as the latest sync runs read it. */
+export interface AccountBalanceDto {
+  accountId: string;
+  /** Whether the provider has a balance we read (OpenRouter's credits); false: `balance` and `unavailable` stay null. */
+  supported: boolean;
+  /** The latest balance read; null until a run has read one. */
+  balance: CreditBalanceDto | null;
+  /** Set when the latest attempt failed: `balance` is then from an earlier run (or null). */
+  unavailable: { category: string; code: string; message: string; at: string; runId: string } | null;
 }
 
 /** Answer of `POST …/accounts/{id}/sync`. */

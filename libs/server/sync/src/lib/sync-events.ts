@@ -24,8 +24,34 @@ export type SyncEvent =
         resync?: boolean;
       }
     >
-  | DomainEvent<'SyncRunCompleted', { runId: string; workspaceId: string; accountId: string; pendingDays: string[]; appended: number; requests: number; warnings: string[] }>
+  | DomainEvent<
+      'SyncRunCompleted',
+      {
+        runId: string;
+        workspaceId: string;
+        accountId: string;
+        pendingDays: string[];
+        appended: number;
+        requests: number;
+        warnings: string[];
+        /** The prepaid credit balance the run read after the usage (providers in `BALANCE_PROVIDERS`); absent for others and for older runs. */
+        balance?: SyncBalance;
+      }
+    >
   | DomainEvent<'SyncRunFailed', { runId: string; workspaceId: string; accountId: string; category: string; code: string; message: string }>;
+
+/**
+ * An account's prepaid credit balance as a run read it (OpenRouter `GET /credits`), or why it could not. USD
+ * decimal strings, exact: `remaining` = `totalCredits` − `totalUsage`, negative when the account is overdrawn.
+ * A balance that could not be read never fails the run: the usage it recorded stands, and the balance an
+ * earlier run read stays the latest one known.
+ */
+export type SyncBalance =
+  | { status: 'read'; totalCredits: string; totalUsage: string; remaining: string; currency: 'USD'; readAt: string }
+  | { status: 'unavailable'; category: string; code: string; message: string; readAt: string };
+
+/** Providers whose balance a sync run reads after the usage. */
+export const BALANCE_PROVIDERS: ReadonlySet<string> = new Set(['openrouter']);
 
 export const SYNC_EVENT_TYPES = ['SyncRunStarted', 'SyncChunkRecorded', 'SyncRunCompleted', 'SyncRunFailed'] as const;
 

@@ -1,12 +1,13 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { isSyncProvider } from '@act/server/connectors';
 import type { SqlDatabase } from '@act/server/database';
 import { SQL_DATABASE } from '@act/server/platform';
 import { AccountsService } from '@act/server/accounts';
 import { CurrentWorkspace, WorkspaceScoped, type WorkspaceContext } from '@act/server/identity';
-import type { Page, SyncRunDto, SyncStartedDto } from '@act/contracts';
+import type { AccountBalanceDto, CreditBalanceDto, Page, SyncRunBalanceDto, SyncRunDto, SyncStartedDto } from '@act/contracts';
+import { BALANCE_PROVIDERS } from './sync-events';
 import { SyncService } from './sync.service';
 
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -44,6 +45,56 @@ interface SyncRunRow {
   error_message: string | null;
 }
 
+/** The `balance_*` columns of `sync_runs` (v2), read through `to_jsonb(row)`: absent from a v1 table being rebuilt. */
+interface BalanceColumns {
+  balance_status: 'read' | 'unavailable' | null;
+  balance_total_credits: string | null;
+  balance_total_usage: string | null;
+  balance_remaining: string | null;
+  balance_read_at: string | null;
+  balance_error_category: string | null;
+  balance_error_code: string | null;
+  balance_error_message: string | null;
+}
+
+// Numeric columns come out of jsonb as their exact decimal text (`->>`), never through a JS number.
+const BALANCE_COLUMNS = `j ->> 'balance_status' as balance_status, j ->> 'balance_total_credits' as balance_total_credits,
+  j ->> 'balance_total_usage' as balance_total_usage, j ->> 'balance_remaining' as balance_remaining, j ->> 'balance_read_at' as balance_read_at,
+  j ->> 'balance_error_category' as balance_error_category, j ->> 'balance_error_code' as balance_error_code,
+  j ->> 'balance_error_message' as balance_error_message`;
+
+const MONEY = { type: String, example: '12.345678', description: 'Decimal string in `currency`, exact.' } as const;
+
+class CreditBalanceResponse implements CreditBalanceDto {
+  @ApiProperty({ ...MONEY, description: 'Credits purchased, in total (decimal string, exact).' }) totalCredits!: string;
+  @ApiProperty({ ...MONEY, description: 'Credits used, in total (decimal string, exact).' }) totalUsage!: string;
+  @ApiProperty({ ...MONEY, description: 'totalCredits − totalUsage (decimal string, exact); negative when overdrawn.' }) remaining!: string;
+  @ApiProperty({ enum: ['USD'] }) currency!: 'USD';
+  @ApiProperty({ example: '2026-11-24T10:30:00.000Z', description: 'When the provider was asked.' }) readAt!: string;
+  @ApiProperty({ description: 'The sync run that read it.' }) runId!: string;
+}
+
+class BalanceUnavailableResponse {
+  @ApiProperty({ example: 'permission' }) category!: string;
+  @ApiProperty({ example: 'forbidden' }) code!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ description: 'When the read was tried.' }) at!: string;
+  @ApiProperty() runId!: string;
+}
+
+class AccountBalanceResponse implements AccountBalanceDto {
+  @ApiProperty() accountId!: string;
+  @ApiProperty({ description: "Whether the provider has a balance the sync reads (OpenRouter's credits)." }) supported!: boolean;
+  @ApiProperty({ type: CreditBalanceResponse, nullable: true, description: 'The latest balance read; null until a sync run has read one.' })
+  balance!: CreditBalanceResponse | null;
+  @ApiProperty({
+    type: BalanceUnavailableResponse,
+    nullable: true,
+    description: 'Set when the latest attempt failed (the sync run itself succeeded): `balance` is then from an earlier run, or null.',
+  })
+  unavailable!: BalanceUnavailableResponse | null;
+}
+
 @ApiTags('accounts')
 @ApiBearerAuth()
 @Controller('workspaces/:ws/accounts/:accountId')
@@ -78,16 +129,68 @@ export class SyncController {
   @ApiOperation({ summary: 'Sync history of the account, newest first, with the progress of a running run.' })
   async runs(@CurrentWorkspace() ctx: WorkspaceContext, @Param('accountId') accountId: string): Promise<Page<SyncRunDto>> {
     await this.accounts.load(ctx, accountId);
-    const rows = await this.db.query<SyncRunRow>(
+    const rows = await this.db.query<SyncRunRow & BalanceColumns>(
       `select run_id, kind, status, range_from::text as range_from, range_to::text as range_to, days_done, days_total, started_at, finished_at,
-              appended, requests, pending_days, warnings, error_category, error_code, error_message
-         from sync_runs where workspace_id = $1 and account_id = $2 order by started_at desc limit 50`,
+              appended, requests, pending_days, warnings, error_category, error_code, error_message, ${BALANCE_COLUMNS}
+         from sync_runs r cross join lateral (select to_jsonb(r) as j) row_json
+        where workspace_id = $1 and account_id = $2 order by started_at desc limit 50`,
       [ctx.workspaceId, accountId],
     );
     return { items: rows.map((row) => this.toDto(row)), nextCursor: null };
   }
 
-  private toDto(row: SyncRunRow): SyncRunDto {
+  @Get('balance')
+  @WorkspaceScoped('workspace.read')
+  @ApiOperation({
+    summary:
+      "The account's prepaid credit balance (OpenRouter: credits purchased, used and remaining), as the latest sync run read it, " +
+      'and why the latest read failed when it did. Each sync run reads it after the usage; a failed read never fails the run.',
+  })
+  @ApiOkResponse({ type: AccountBalanceResponse })
+  async balance(@CurrentWorkspace() ctx: WorkspaceContext, @Param('accountId') accountId: string): Promise<AccountBalanceDto> {
+    const account = await this.accounts.load(ctx, accountId);
+    const none: AccountBalanceDto = { accountId, supported: BALANCE_PROVIDERS.has(account.provider), balance: null, unavailable: null };
+    if (!none.supported) return none;
+    // The latest attempt, and the latest balance read (an older one when that attempt failed).
+    const latest = await this.latestBalanceRun(ctx.workspaceId, accountId, ['read', 'unavailable']);
+    const read = latest?.balance_status === 'read' ? latest : await this.latestBalanceRun(ctx.workspaceId, accountId, ['read']);
+    return {
+      ...none,
+      balance: read
+        ? {
+            totalCredits: read.balance_total_credits ?? '0',
+            totalUsage: read.balance_total_usage ?? '0',
+            remaining: read.balance_remaining ?? '0',
+            currency: 'USD',
+            readAt: iso(read.balance_read_at),
+            runId: read.run_id,
+          }
+        : null,
+      unavailable:
+        latest?.balance_status === 'unavailable'
+          ? {
+              category: latest.balance_error_category ?? '',
+              code: latest.balance_error_code ?? '',
+              message: latest.balance_error_message ?? '',
+              at: iso(latest.balance_read_at),
+              runId: latest.run_id,
+            }
+          : null,
+    };
+  }
+
+  private async latestBalanceRun(workspaceId: string, accountId: string, statuses: readonly string[]): Promise<(BalanceColumns & { run_id: string }) | undefined> {
+    const [row] = await this.db.query<BalanceColumns & { run_id: string }>(
+      `select run_id, ${BALANCE_COLUMNS}
+         from sync_runs r cross join lateral (select to_jsonb(r) as j) row_json
+        where workspace_id = $1 and account_id = $2 and j ->> 'balance_status' in (select jsonb_array_elements_text($3::jsonb))
+        order by started_at desc limit 1`,
+      [workspaceId, accountId, JSON.stringify(statuses)],
+    );
+    return row;
+  }
+
+  private toDto(row: SyncRunRow & BalanceColumns): SyncRunDto {
     const json = (value: string[] | string) => (typeof value === 'string' ? (JSON.parse(value) as string[]) : value);
     return {
       id: row.run_id,
@@ -105,8 +208,35 @@ export class SyncController {
       pendingDays: json(row.pending_days),
       warnings: json(row.warnings),
       error: row.error_category ? { category: row.error_category, code: row.error_code ?? '', message: row.error_message ?? '' } : null,
+      balance: toBalance(row),
     };
   }
+}
+
+function toBalance(row: BalanceColumns): SyncRunBalanceDto | null {
+  if (row.balance_status === 'read') {
+    return {
+      status: 'read',
+      totalCredits: row.balance_total_credits ?? '0',
+      totalUsage: row.balance_total_usage ?? '0',
+      remaining: row.balance_remaining ?? '0',
+      currency: 'USD',
+      readAt: iso(row.balance_read_at),
+    };
+  }
+  if (row.balance_status === 'unavailable') {
+    return {
+      status: 'unavailable',
+      error: { category: row.balance_error_category ?? '', code: row.balance_error_code ?? '', message: row.balance_error_message ?? '' },
+      readAt: iso(row.balance_read_at),
+    };
+  }
+  return null;
+}
+
+/** A timestamptz as jsonb gives `2026-11-24T10:30:00+00:00`: the API writes instants with `Z`. */
+function iso(value: string | null): string {
+  return value ? new Date(value).toISOString() : '';
 }
 
 function resyncRange(body: SyncRequestBody): { from: string; to: string } | undefined {

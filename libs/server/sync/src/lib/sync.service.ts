@@ -1,14 +1,35 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createSyncConnector, isSyncError, isSyncProvider, type SyncConnectorOptions, type SyncProgress } from '@act/server/connectors';
+import {
+  createSyncConnector,
+  isSyncError,
+  isSyncProvider,
+  OpenRouterSyncConnector,
+  type SyncConnector,
+  type SyncConnectorOptions,
+  type SyncProgress,
+  type SyncProvider,
+} from '@act/server/connectors';
 import type { SqlDatabase } from '@act/server/database';
 import { EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { APP_CONFIG, AppConfig, SQL_DATABASE } from '@act/server/platform';
 import { AccountsService, CREDENTIAL_VAULT } from '@act/server/accounts';
 import type { CredentialVault } from '@act/server/secrets';
 import { RecordUsageHandler } from '@act/server/usage';
-import { chunkRange, daysBetween, foldCoverage, INTERRUPTED_RUN, planSync, syncStreamId, SYNC_EVENT_TYPES, unfinishedRuns, type SyncEvent, type SyncKind } from './sync-events';
+import {
+  chunkRange,
+  daysBetween,
+  foldCoverage,
+  INTERRUPTED_RUN,
+  planSync,
+  syncStreamId,
+  SYNC_EVENT_TYPES,
+  unfinishedRuns,
+  type SyncBalance,
+  type SyncEvent,
+  type SyncKind,
+} from './sync-events';
 import { SyncLeases } from './sync-leases';
 
 const LEASE_MS = 5 * 60_000;
@@ -120,7 +141,7 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
       const account = await this.accounts.load({ workspaceId }, accountId);
       if (account.disconnected || !account.credentialId) throw Object.assign(new Error('The account has no credentials (disconnected, or never given): add its admin key.'), { category: 'auth', code: 'no_credentials' });
       const credential = await this.vault.reveal(account.credentialId, accountId);
-      const connector = createSyncConnector(account.provider as 'openai', { workspaceId, accountId, credential, baseUrl: account.settings.baseUrl }, this.connectorOptions);
+      const connector = createSyncConnector(account.provider as SyncProvider, { workspaceId, accountId, credential, baseUrl: account.settings.baseUrl }, this.connectorOptions);
       for (const chunk of chunks) {
         const result = await connector.sync(chunk, {
           signal,
@@ -147,7 +168,17 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
         });
         if (!(await this.leases.renew(accountId, this.holder, LEASE_MS))) throw Object.assign(new Error('Another process took over this account’s sync.'), { category: 'transient', code: 'lease_lost' });
       }
-      const completed = await append({ type: 'SyncRunCompleted', data: { runId, workspaceId, accountId, pendingDays: [...pendingDays].sort(), appended, requests, warnings: warnings.slice(0, 50) } });
+      // After the usage, so a balance that cannot be read never costs the run its usage.
+      const balance = await this.readBalance(connector, accountId, signal);
+      const kept = warnings.slice(0, 50);
+      if (balance?.status === 'unavailable') {
+        // Always kept, even when the usage warned 50 times: the history shows a failed read only through it.
+        kept.splice(49, 1, `The credit balance could not be read (${balance.category}/${balance.code}): ${balance.message} The usage was recorded; the balance shown is the last one read.`);
+      }
+      const completed = await append({
+        type: 'SyncRunCompleted',
+        data: { runId, workspaceId, accountId, pendingDays: [...pendingDays].sort(), appended, requests, warnings: kept, ...(balance ? { balance } : {}) },
+      });
       this.logger.log(`Account ${accountId}: ${days} days synced, ${appended} new observations`);
       if (appended > 0) this.notifyFinished({ workspaceId, accountId, position: completed.position });
     } catch (error) {
@@ -159,6 +190,32 @@ export class SyncService implements OnModuleInit, OnApplicationShutdown {
           .pauseAfterSyncFailure(workspaceId, accountId, `Sync paused: ${message} Fix the key (rotate the credentials), then resume sync.`)
           .catch((error: Error) => this.logger.warn(`Could not pause account ${accountId}: ${error.message}`));
       }
+    }
+  }
+
+  /**
+   * The account's prepaid credit balance, for providers that have one (OpenRouter `/credits`), else null. Any
+   * failure to read it (a refused key, a changed answer, a provider outage after the retries) comes back as
+   * `unavailable` with its typed reason instead of failing the run; only a cancelled run (a shutdown) stops here.
+   */
+  private async readBalance(connector: SyncConnector, accountId: string, signal: AbortSignal): Promise<SyncBalance | null> {
+    if (!(connector instanceof OpenRouterSyncConnector)) return null;
+    try {
+      const credits = await connector.credits({ signal });
+      return {
+        status: 'read',
+        totalCredits: credits.totalCredits,
+        totalUsage: credits.totalUsage,
+        remaining: credits.remaining,
+        currency: credits.currency,
+        readAt: credits.observedAt,
+      };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const { category, code, message } = describeFailure(error);
+      if (category === 'internal') this.logger.error(`Account ${accountId}: reading the balance failed: ${(error as Error).message}`, (error as Error).stack);
+      else this.logger.warn(`Account ${accountId}: balance not read (${category}/${code}): ${message}`);
+      return { status: 'unavailable', category, code, message, readAt: new Date().toISOString() };
     }
   }
 

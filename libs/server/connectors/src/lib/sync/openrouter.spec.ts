@@ -148,7 +148,7 @@ describe('OpenRouterSyncConnector', () => {
     expect(result.warnings.map((w) => w.code)).toEqual(['unavailable_days']);
   });
 
-  it('exposes the credit balance exactly (no event)', async () => {
+  it('exposes the credit balance exactly (not a ledger event)', async () => {
     await start(WORKED);
     await expect(connector().credits()).resolves.toEqual({
       totalCredits: '100.123456789012345678',
@@ -157,6 +157,20 @@ describe('OpenRouterSyncConnector', () => {
       currency: 'USD',
       observedAt: '2026-11-24T10:30:00.000Z',
     });
+  });
+
+  it('a changed /credits answer is a schema change naming the field, and says only the balance was lost', async () => {
+    await start(WORKED);
+    server?.setFault({ kind: 'wrong_type', field: 'total_usage' }, { path: '/api/v1/credits' });
+    const wrong = await syncError(connector().credits());
+    expect(wrong).toMatchObject({
+      category: 'provider_schema_changed',
+      code: 'wrong_type',
+      fieldPath: 'data.total_usage',
+      endpoint: 'GET /api/v1/credits',
+      httpStatus: 200,
+    });
+    expect(wrong.message).toMatch(/^OpenRouter's \/credits answered in a shape we do not know: .*total_usage.*the balance was not read\.$/);
   });
 
   it('an inference key is refused (permission), for activity and credits', async () => {

@@ -3,6 +3,7 @@ import { openrouterProbe } from '../connection-test/openrouter';
 import { field } from '../connection-test/verdict';
 import { addDays, dayOfMs, isDay } from './days';
 import { ShapeProblem, ShapeReader, toRawJson } from './provider-json';
+import { SyncError } from './sync-error';
 import { SyncRun } from './sync-run';
 import type {
   SyncAccount,
@@ -112,7 +113,10 @@ export class OpenRouterSyncConnector implements SyncConnector {
     return state.finish();
   }
 
-  /** The account's credit balance (no event: the ledger records usage and billed cost, not balances). */
+  /**
+   * The account's credit balance. Not a ledger event (the ledger records usage and billed cost, not balances):
+   * the sync reads it after the usage of each run and records it in the run's outcome (`SyncRunCompleted`).
+   */
   async credits(run: Pick<SyncRunOptions, 'signal'> = {}): Promise<OpenRouterCredits> {
     const today = dayOfMs((this.options.now ?? (() => new Date()))().getTime());
     const state = this.start({ from: today, to: today }, run, 1);
@@ -130,7 +134,11 @@ export class OpenRouterSyncConnector implements SyncConnector {
         observedAt: state.observedAt,
       };
     } catch (error) {
-      if (error instanceof ShapeProblem) throw state.schemaError(error, endpoint);
+      if (error instanceof ShapeProblem) {
+        // Same typed error as a changed usage answer, but it says what was lost: only the balance, not the usage.
+        const changed = state.schemaError(error, endpoint);
+        throw new SyncError(`OpenRouter's /credits answered in a shape we do not know: ${error.message}. Its API may have changed; the balance was not read.`, changed);
+      }
       throw error;
     }
   }

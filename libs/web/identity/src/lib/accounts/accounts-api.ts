@@ -1,6 +1,7 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
+  AccountBalanceDto,
   AccountDto,
   AccountWriteResponse,
   ConnectAccountRequest,
@@ -75,6 +76,13 @@ export class AccountsApi {
   syncRuns(workspaceId: string, accountId: string): Observable<Page<SyncRunDto>> {
     return this.http.get<Page<SyncRunDto>>(
       apiUrl('workspaces', workspaceId, 'accounts', accountId, 'sync-runs'),
+    );
+  }
+
+  /** The prepaid credit balance the latest sync runs read (OpenRouter), and why the latest read failed if it did. */
+  balance(workspaceId: string, accountId: string): Observable<AccountBalanceDto> {
+    return this.http.get<AccountBalanceDto>(
+      apiUrl('workspaces', workspaceId, 'accounts', accountId, 'balance'),
     );
   }
 

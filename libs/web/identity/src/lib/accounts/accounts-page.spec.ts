@@ -1,8 +1,8 @@
 import { provideHttpClient } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import type { AccountDto, WorkspaceRole } from '@act/contracts';
+import type { AccountBalanceDto, AccountDto, WorkspaceRole } from '@act/contracts';
 import {
   NO_ANIMATIONS,
   accountFixture,
@@ -172,6 +172,113 @@ describe('AccountsPage', () => {
     await fixture.whenStable();
     await tick();
     expect(text(el, 'sync-run-outcome')).toContain('90 new observations');
+  });
+
+  describe('credit balance (OpenRouter)', () => {
+    const router = accountFixture({ id: 'acc-or', provider: 'openrouter', displayName: 'OpenRouter', credentialHint: 'sk-or-v1-…9f3c' });
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const read = (overrides: Partial<AccountBalanceDto> = {}): AccountBalanceDto => ({
+      accountId: 'acc-or',
+      supported: true,
+      balance: { totalCredits: '50.00', totalUsage: '37.66', remaining: '12.34', currency: 'USD', readAt: minutesAgo(5), runId: 'run7' },
+      unavailable: null,
+      ...overrides,
+    });
+
+    /** Renders the OpenRouter account beside an OpenAI one, answering its balance request with `answer`. */
+    async function renderWithBalance(answer: AccountBalanceDto | 'error') {
+      await signIn({ role: 'owner' });
+      const fixture = TestBed.createComponent(AccountsPage);
+      fixture.detectChanges();
+      (await nextRequest(get(ACCOUNTS), 'accounts')).flush({ items: [accountFixture(), router], nextCursor: null });
+      const request = await nextRequest(get(`${ACCOUNTS}/acc-or/balance`), 'balance');
+      if (answer === 'error') request.flush({ title: 'Bad gateway' }, { status: 502, statusText: 'Bad Gateway' });
+      else request.flush(answer);
+      await tick();
+      await fixture.whenStable();
+      const el = fixture.nativeElement as HTMLElement;
+      const [openai, openrouter] = allByTestId(el, 'account-row') as HTMLElement[];
+      return { fixture, el, openai, openrouter };
+    }
+
+    it('shows what is left of the credits bought and how fresh it is; only for OpenRouter', async () => {
+      const { openai, openrouter } = await renderWithBalance(read());
+      expect(text(openrouter, 'account-balance')).toBe('Credits: $12.34 left of $50.00, read 5 min ago');
+      expect(byTestId(openrouter, 'account-balance')?.getAttribute('title')).toMatch(/^Read /);
+      expect(byTestId(openrouter, 'account-balance-problem')).toBeNull();
+      expect(byTestId(openai, 'account-balance')).toBeNull();
+      // One balance request: none for the OpenAI account.
+      expect(TestBed.inject(HttpTestingController).match((req) => req.url.endsWith('/balance'))).toEqual([]);
+    });
+
+    it('keeps the last balance read and says why the latest read failed', async () => {
+      const { openrouter } = await renderWithBalance(
+        read({
+          unavailable: {
+            category: 'provider_schema_changed',
+            code: 'missing_field',
+            message: 'OpenRouter changed its /credits answer; the balance was not read.',
+            at: minutesAgo(2),
+            runId: 'run8',
+          },
+        }),
+      );
+      expect(text(openrouter, 'account-balance')).toBe('Credits: $12.34 left of $50.00, read 5 min ago');
+      expect(text(openrouter, 'account-balance-problem')).toBe(
+        'The last read failed (2 min ago): Provider changed its format. OpenRouter changed its /credits answer; the balance was not read.',
+      );
+    });
+
+    it('before any balance was read: unavailable, with the reason', async () => {
+      const failed = await renderWithBalance(
+        read({ balance: null, unavailable: { category: 'permission', code: 'forbidden', message: 'Use a management key.', at: minutesAgo(90), runId: 'run1' } }),
+      );
+      expect(text(failed.openrouter, 'account-balance')).toBe('Credits: unavailable');
+      expect(text(failed.openrouter, 'account-balance-problem')).toBe('The last read failed (1 h ago): Missing permission. Use a management key.');
+    });
+
+    it('before any balance was read and nothing failed: read at the next sync', async () => {
+      const never = await renderWithBalance(read({ balance: null }));
+      expect(text(never.openrouter, 'account-balance')).toBe('Credits: read at the next sync');
+      expect(byTestId(never.openrouter, 'account-balance-problem')).toBeNull();
+    });
+
+    it('an overdrawn account says so', async () => {
+      const overdrawn = await renderWithBalance(
+        read({ balance: { totalCredits: '10', totalUsage: '10.5', remaining: '-0.5', currency: 'USD', readAt: minutesAgo(0), runId: 'r' } }),
+      );
+      expect(text(overdrawn.openrouter, 'account-balance')).toBe('Credits: overdrawn by $0.50 (of $10.00), read just now');
+    });
+
+    it('a balance request that fails shows as not loaded, the accounts stay listed', async () => {
+      const { el, openrouter } = await renderWithBalance('error');
+      expect(allByTestId(el, 'account-row')).toHaveLength(2);
+      expect(text(openrouter, 'account-balance')).toBe('Credits: could not be loaded');
+    });
+
+    it('reads the balance again when a sync followed in the history ends', async () => {
+      const { fixture, el, openrouter } = await renderWithBalance(read());
+      byTestId<HTMLButtonElement>(openrouter, 'account-sync-now')?.click();
+      (await nextRequest(call('POST', `${ACCOUNTS}/acc-or/sync`), 'sync')).flush({ runId: 'run9', state: 'started' });
+      const run = {
+        id: 'run9', kind: 'manual', status: 'running', from: '2026-02-01', to: '2026-03-02', daysDone: 3, daysTotal: 30,
+        currentStep: 'activity', startedAt: '2026-03-02T10:00:00Z', finishedAt: null, appended: 0, requests: 1,
+        pendingDays: [], warnings: [], error: null, balance: null,
+      };
+      (await nextRequest(get(`${ACCOUNTS}/acc-or/sync-runs`), 'runs')).flush({ items: [run], nextCursor: null });
+      const balance = { status: 'read', totalCredits: '50', totalUsage: '40', remaining: '10', currency: 'USD', readAt: minutesAgo(0) };
+      (await nextRequest(get(`${ACCOUNTS}/acc-or/sync-runs`), 'runs again')).flush({
+        items: [{ ...run, status: 'succeeded', daysDone: 30, finishedAt: '2026-03-02T10:02:00Z', appended: 9, balance }],
+        nextCursor: null,
+      });
+      (await nextRequest(get(`${ACCOUNTS}/acc-or/balance`), 'balance after the run')).flush(
+        read({ balance: { totalCredits: '50', totalUsage: '40', remaining: '10', currency: 'USD', readAt: minutesAgo(0), runId: 'run9' } }),
+      );
+      await tick();
+      await fixture.whenStable();
+      expect(text(el, 'sync-run-balance')).toBe('Credits: $10.00 left of $50.00 ($40.00 used)');
+      expect(text(allByTestId(el, 'account-row')[1] as HTMLElement, 'account-balance')).toBe('Credits: $10.00 left of $50.00, read just now');
+    });
   });
 
   it('shows why an account needs attention', async () => {

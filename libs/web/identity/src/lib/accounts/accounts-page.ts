@@ -7,8 +7,8 @@ import { MatMenuModule } from '@angular/material/menu';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { AccountDto, ConnectionTestDto } from '@act/contracts';
-import { firstValueFrom } from 'rxjs';
+import type { AccountBalanceDto, AccountDto, ConnectionTestDto } from '@act/contracts';
+import { catchError, firstValueFrom, forkJoin, Observable, of } from 'rxjs';
 import { listAll } from '../http/list-all';
 import { describeError } from '../http/problem';
 import { confirmAction } from '../ui/confirm-dialog';
@@ -16,10 +16,11 @@ import { ChipTone, StatusChip } from '../ui/status-chip';
 import { WorkspaceContext } from '../workspaces/workspace-context';
 import { AccountsApi } from './accounts-api';
 import { ConnectAccountDialog, ConnectAccountDialogData } from './connect-account-dialog';
+import { BALANCE_PROVIDERS, BalanceLine, balanceLine } from './credit-balance';
 import { AccountDialogData, EditAccountDialog } from './edit-account-dialog';
 import { ACCOUNT_STATUS, TEST_RESULT, providerInfo } from './providers';
 import { RotateCredentialsDialog } from './rotate-credentials-dialog';
-import { SyncHistory } from './sync-history';
+import { SyncHistory, errorCategoryLabel } from './sync-history';
 
 interface Chip {
   label: string;
@@ -35,7 +36,12 @@ interface AccountRow extends AccountDto {
   editable: boolean;
   /** The provider has a usage API we sync from (OpenAI, Anthropic, OpenRouter). */
   syncs: boolean;
+  /** The prepaid credit balance the sync reads (OpenRouter); null for providers without one. */
+  balance: BalanceLine | null;
 }
+
+/** A balance that could not be loaded (the account list still shows). */
+const BALANCE_NOT_LOADED: BalanceLine = { text: 'Credits: could not be loaded', problem: null, readAt: null };
 
 @Component({
   selector: 'act-accounts-page',
@@ -66,6 +72,30 @@ export class AccountsPage {
     stream: ({ params: ws }) => listAll((cursor) => this.api.list(ws, cursor)),
   });
 
+  /**
+   * The credit balances of the accounts that have one (OpenRouter), read by the sync runs; reloaded with the
+   * list and when a run followed in the history ends. null: that account's balance could not be loaded.
+   */
+  protected readonly balances = rxResource({
+    params: () => {
+      const ws = this.context.currentId();
+      if (!ws || !this.accounts.hasValue()) return undefined;
+      const ids = this.accounts
+        .value()
+        .filter((account) => BALANCE_PROVIDERS.has(account.provider) && account.status !== 'disconnected')
+        .map((account) => account.id);
+      return { ws, ids };
+    },
+    stream: ({ params }): Observable<Record<string, AccountBalanceDto | null>> =>
+      params.ids.length === 0
+        ? of({})
+        : forkJoin(
+            Object.fromEntries(
+              params.ids.map((id) => [id, this.api.balance(params.ws, id).pipe(catchError(() => of(null)))] as const),
+            ),
+          ),
+  });
+
   /** Results of tests run on this page, newer than the list's `lastTest`. */
   private readonly tests = signal<Record<string, ConnectionTestDto>>({});
   protected readonly testing = signal<ReadonlySet<string>>(new Set());
@@ -74,7 +104,10 @@ export class AccountsPage {
   protected readonly rows = computed((): AccountRow[] => {
     if (!this.accounts.hasValue()) return [];
     const tests = this.tests();
+    const balances = this.balances.hasValue() ? this.balances.value() : {};
+    const now = Date.now();
     return this.accounts.value().map((account) => {
+      const balance = balances[account.id];
       const test = tests[account.id] ?? account.lastTest;
       return {
         ...account,
@@ -84,6 +117,8 @@ export class AccountsPage {
         testChip: test ? TEST_RESULT[test.result] : null,
         editable: account.status !== 'disconnected',
         syncs: providerInfo(account.provider).syncs,
+        balance:
+          balance === undefined ? null : balance === null ? BALANCE_NOT_LOADED : balanceLine(balance, now, errorCategoryLabel),
       };
     });
   });

@@ -135,6 +135,44 @@ describe('SyncHistory', () => {
     expect(text(el, 'resync-message')).toBe('Re-reading 2026-02-01 to 2026-02-07.');
   });
 
+  it("shows the credit balance a run read; a failed read is the run's warning", async () => {
+    const { fixture, el } = await render();
+    (await nextRequest(get(RUNS), 'runs')).flush({
+      items: [
+        run({ id: 'run2', balance: { status: 'read', totalCredits: '250', totalUsage: '187.4213', remaining: '62.5787', currency: 'USD', readAt: '2026-03-02T10:01:00Z' } }),
+        run({
+          id: 'run1',
+          warnings: ['The credit balance could not be read (permission/forbidden): Use a management key.'],
+          balance: { status: 'unavailable', error: { category: 'permission', code: 'forbidden', message: 'Use a management key.' }, readAt: '2026-03-01T10:01:00Z' },
+        }),
+      ],
+      nextCursor: null,
+    });
+    await fixture.whenStable();
+    const [read, failed] = allByTestId(el, 'sync-run');
+    expect(text(read as HTMLElement, 'sync-run-balance')).toBe('Credits: $62.58 left of $250.00 ($187.42 used)');
+    expect(byTestId(failed as HTMLElement, 'sync-run-balance')).toBeNull();
+    expect(failed?.textContent).toContain('The credit balance could not be read (permission/forbidden)');
+  });
+
+  it('says when a run it followed ended, once, and does not start over for a fresh copy of the same account', async () => {
+    const { fixture } = await render('run1');
+    let ended = 0;
+    fixture.componentInstance.runEnded.subscribe(() => ended++);
+    (await nextRequest(get(RUNS), 'runs')).flush({ items: [run({ status: 'running', finishedAt: null })], nextCursor: null });
+    await fixture.whenStable();
+    expect(ended).toBe(0);
+    (await nextRequest(get(RUNS), 'runs again')).flush({ items: [run()], nextCursor: null });
+    await fixture.whenStable();
+    await tick();
+    expect(ended).toBe(1);
+    // The page reloads its list (new objects): the history keeps what it has (verify() proves no request).
+    fixture.componentRef.setInput('account', accountFixture());
+    fixture.detectChanges();
+    await tick(20);
+    expect(ended).toBe(1);
+  });
+
   it('names the error categories of the connectors', () => {
     expect(errorCategoryLabel('auth')).toBe('Key rejected');
     expect(errorCategoryLabel('provider_schema_changed')).toBe('Provider changed its format');

@@ -6,10 +6,11 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { AccountDto, SyncRunDto } from '@act/contracts';
-import { firstValueFrom, map, switchMap, takeWhile, timer } from 'rxjs';
+import { firstValueFrom, map, switchMap, takeWhile, tap, timer } from 'rxjs';
 import { describeError } from '../http/problem';
 import { ChipTone, StatusChip } from '../ui/status-chip';
 import { AccountsApi } from './accounts-api';
+import { runBalanceText } from './credit-balance';
 
 /** How often the history is re-read while a run is under way (tests shorten it). */
 export const SYNC_POLL_MS = new InjectionToken<number>('SYNC_POLL_MS', { factory: () => 2000 });
@@ -41,6 +42,7 @@ interface RunRow extends SyncRunDto {
   chip: { label: string; tone: ChipTone };
   percent: number;
   errorLabel: string | null;
+  balanceText: string | null;
 }
 
 /**
@@ -104,6 +106,9 @@ interface RunRow extends SyncRunDto {
                   <span>{{ error.message }}</span>
                 </div>
               }
+              @if (run.balanceText) {
+                <span class="muted" data-testid="sync-run-balance">{{ run.balanceText }}</span>
+              }
               @for (warning of run.warnings; track $index) {
                 <span class="muted">{{ warning }}</span>
               }
@@ -144,23 +149,41 @@ export class SyncHistory {
   readonly refresh = input(0);
   readonly canSync = input(false);
   readonly closed = output<void>();
+  /** A run this component watched (running, or the one it was told to expect) has ended: figures it wrote may have changed. */
+  readonly runEnded = output<void>();
 
   private readonly started = signal<string | null>(null);
   protected readonly resyncing = signal(false);
   protected readonly resyncMessage = signal<string | null>(null);
 
+  /**
+   * The page hands a fresh account object whenever its list or balances reload: only another account, not another
+   * copy of this one, starts the history over (else a run ending, which reloads the balances, would poll again).
+   */
+  private readonly accountId = computed(() => this.account().id);
+
   protected readonly runs = rxResource({
     params: () => ({
       ws: this.workspaceId(),
-      accountId: this.account().id,
+      accountId: this.accountId(),
       expect: this.started() ?? this.expectRunId(),
       refresh: this.refresh(),
     }),
     stream: ({ params }) => {
       let polls = 0;
+      // Whether a run was running at the previous poll, and whether the expected run was already seen ended.
+      let watching = false;
+      let expectedSeen = false;
       return timer(0, this.interval).pipe(
         switchMap(() => this.api.syncRuns(params.ws, params.accountId)),
         map((page) => page.items),
+        tap((items) => {
+          const running = items.some((run) => run.status === 'running');
+          const expectedEnded = !expectedSeen && items.some((run) => run.id === params.expect && run.status !== 'running');
+          if (!running && (watching || expectedEnded)) this.runEnded.emit();
+          expectedSeen ||= expectedEnded;
+          watching = running;
+        }),
         takeWhile((items) => {
           polls++;
           const running = items.some((run) => run.status === 'running');
@@ -178,6 +201,7 @@ export class SyncHistory {
           chip: RUN_STATUS[run.status],
           percent: run.daysTotal > 0 ? Math.round((run.daysDone / run.daysTotal) * 100) : 0,
           errorLabel: run.error ? errorCategoryLabel(run.error.category) : null,
+          balanceText: runBalanceText(run.balance),
         }))
       : [],
   );
