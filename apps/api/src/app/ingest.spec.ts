@@ -402,7 +402,8 @@ for (const { engine, skipReason } of testEngines()) {
       expect(reply.body).toMatchObject({ accepted: 1, rejected: 0, errors: [] });
       const [observation] = [...latestUsage(await ledgerEvents(wsA, account)).values()];
       expect(observation.data).toMatchObject({ provider, day: day(-1), source: 'request-log', units: expect.objectContaining({ requests: 1 }) });
-      expect(observation.data.tokens).toEqual({ inputUncached: 0, inputCachedRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0, ...tokens });
+      const none: Record<string, number> = { inputUncached: 0, inputCachedRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0, reasoning: 0 };
+      expect(observation.data.tokens).toEqual({ ...none, ...tokens });
       expect(observation.data.reportedCost ?? null).toEqual(reportedCost === null ? null : { amount: reportedCost, currency: 'USD' });
     });
 

@@ -61,7 +61,8 @@ interface SyncRunRow {
  * (the views then show an old version), not for a workspace with a recompute running (its
  * estimates are being replaced), and not before every read model has caught up with the log.
  * The rebuild and the recompute are checked before the figures are read and again just before
- * anything is written, so one that starts in between makes the evaluation write nothing.
+ * anything is written, so one that starts in between (or starts and finishes: a newer cost
+ * version) makes the evaluation write nothing.
  *
  * Several api processes: the periodic evaluation runs only in the process holding the
  * `alert-evaluator` lease (ttl 15 s, renewed every 5 s; another process takes over within about
@@ -158,14 +159,22 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     return (await this.runner.status()).some((s) => s.building !== null);
   }
 
-  /** Whether a recompute of the workspace is running (its estimates are being replaced). */
-  private async recomputing(workspaceId: string): Promise<boolean> {
-    const [running] = await this.db.query('select 1 as one from cost_versions where workspace_id = $1 and status = $2 limit 1', [workspaceId, 'running']);
-    return running !== undefined;
+  /**
+   * The workspace's cost versions as the evaluation sees them: the newest version number (every
+   * recompute adds one when it starts) and whether one is running (its estimates are being replaced).
+   */
+  private async costVersions(workspaceId: string): Promise<{ newest: number; running: boolean }> {
+    const [row] = await this.db.query<{ newest: number; running: boolean }>(
+      `select coalesce(max(version), 0)::int as newest, coalesce(bool_or(status = 'running'), false) as running
+         from cost_versions where workspace_id = $1`,
+      [workspaceId],
+    );
+    return { newest: Number(row?.newest ?? 0), running: row?.running === true };
   }
 
   private async evaluateOne(workspaceId: string, now: Date): Promise<EvaluationResult> {
-    if (await this.recomputing(workspaceId)) return skippedResult(now, 'recompute');
+    const versionsAtStart = await this.costVersions(workspaceId);
+    if (versionsAtStart.running) return skippedResult(now, 'recompute');
 
     const today = utcDay(now);
     const month = monthOf(today);
@@ -280,11 +289,13 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     );
     const raise = plan.raise.filter((c) => !existing.has(c.alertId));
 
-    // A rebuild or a recompute of this workspace may have started while the figures were read:
-    // then write nothing (the next evaluation judges the new figures).
+    // A rebuild or a recompute of this workspace may have started while the figures were read —
+    // or even started and finished (a newer cost version): then write nothing, and the next
+    // evaluation judges the new figures.
     if (raise.length > 0 || plan.resolve.length > 0) {
       if (await this.rebuilding()) return skippedResult(now, 'rebuild');
-      if (await this.recomputing(workspaceId)) return skippedResult(now, 'recompute');
+      const versions = await this.costVersions(workspaceId);
+      if (versions.running || versions.newest !== versionsAtStart.newest) return skippedResult(now, 'recompute');
     }
 
     let position = 0n;

@@ -16,7 +16,8 @@ import { DomainRuleViolation } from '@act/domain/event-sourcing';
 import type { SqlDatabase } from '@act/server/database';
 import { DeciderStream, EVENT_STORE, type EventStore } from '@act/server/event-store';
 import { MAILER, type Mailer, type WorkspaceContext } from '@act/server/identity';
-import { APP_CONFIG, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import { APP_CONFIG, PROJECTION_RUNNER, SQL_DATABASE, type AppConfig } from '@act/server/platform';
+import type { ProjectionRunner } from '@act/server/projections';
 import { CREDENTIAL_VAULT } from '@act/server/accounts';
 import type { CredentialVault } from '@act/server/secrets';
 import { decodeCursor, encodeCursor } from './alerts.service';
@@ -86,12 +87,13 @@ export class NotificationsService {
   private readonly policy: TargetPolicy;
 
   constructor(
-    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(CREDENTIAL_VAULT) private readonly vault: CredentialVault,
     @Inject(MAILER) private readonly mailer: Mailer,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(NOTIFICATION_OUTBOX) private readonly outbox: NotificationOutbox,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
   ) {
     this.stream = new DeciderStream(store, notificationsDecider, NOTIFICATION_EVENT_TYPES);
     this.policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true' };
@@ -220,6 +222,10 @@ export class NotificationsService {
       recipients = channel.recipients.length > 0 ? [...channel.recipients] : me ? [me.email] : [];
       if (recipients.length === 0) throw new DomainRuleViolation('channel.recipients', 'This channel has no one to send a test to.');
     }
+    // The dispatcher reads the channel from its read model. A test sent right after the channel was
+    // created or changed (an API client without ?waitFor=) must wait for it, or it would be told the
+    // channel was removed, or be sent to the old address.
+    await this.runner.waitForPosition(await this.store.headPosition(), this.config.WAIT_FOR_TIMEOUT_MS);
     const ids = await this.outbox.queueTest(ctx.workspaceId, channel, recipients, ctx.userId);
     await this.outbox.dispatch(ids);
     const deliveries = (await this.deliveryRows(ctx.workspaceId, { ids })).map((r) => r.dto);
