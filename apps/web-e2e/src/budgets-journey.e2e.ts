@@ -195,6 +195,15 @@ describe('budgets journey', () => {
       await page.locator('[data-testid="delivery-row"][data-purpose="alert"][data-status="delivered"]').waitFor();
       expect(await page.getByTestId('delivery-attempt').first().textContent()).toMatch(/#1 .* delivered \(HTTP 200/);
 
+      // Exactly one, also later: another evaluation raises nothing new, and once the dispatcher has
+      // had several more rounds the receiver still holds one alert delivery.
+      const again = await ok(await api.post(`${ws}/alerts/evaluate`, { headers: auth }), 'Evaluating again');
+      expect(again).toMatchObject({ skipped: null, raised: 0 });
+      await page.waitForTimeout(3_000);
+      expect(alertWebhooks()).toHaveLength(1);
+      const afterwards = await ok(await api.get(`${ws}/deliveries`, { headers: auth }), 'Reading deliveries again');
+      expect((afterwards['items'] as { purpose: string }[]).filter((d) => d.purpose === 'alert')).toHaveLength(1);
+
       const target =
         process.env['UPDATE_SCREENSHOTS'] === '1'
           ? path.join(workspaceRoot, 'docs/images/budgets.png')

@@ -537,6 +537,7 @@ for (const { engine, skipReason } of testEngines()) {
           { line: 8, column: null, message: expect.stringContaining('has 4 fields but the header has 6') },
           { line: 9, column: null, message: expect.stringContaining('not closed') },
         ]);
+        expect(preview.body.problemCount).toBe(7);
         const real = await post(bad, '?dryRun=false');
         expect(real.status).toBe(422);
         expect(real.type).toContain('application/problem+json');

@@ -49,6 +49,15 @@ describe('ImportReader', () => {
     ]);
   });
 
+  it('lists the first 1,000 problems and counts them all', async () => {
+    const rows = Array.from({ length: 1200 }, () => `yesterday,${ACCOUNT},m,1`).join('\n');
+    const result = await read(`date,account_id,model,output_tokens\n${rows}\n`);
+    expect(result.problems).toHaveLength(1000);
+    expect(result.problems[999]).toMatchObject({ line: 1001, column: 'date' });
+    expect(result.problemCount).toBe(1200);
+    expect(result.rows).toEqual({ read: 1200, valid: 0, invalid: 1200 });
+  });
+
   it('refuses unknown columns, future days and foreign providers', async () => {
     expect((await read('date,account_id,model,tokens\n')).problems).toEqual([{ line: 1, column: 'tokens', message: expect.stringContaining('not a column of the template') }]);
     const rows = await read(`date,account_id,provider,model,output_tokens\n2026-03-11,${ACCOUNT},,m,1\n2026-03-09,${ACCOUNT},openai,m,1\n2026-03-09,${ACCOUNT},,m,0\n`);

@@ -210,7 +210,15 @@ export class ImportReader {
     if (this.problemCount > before) this.invalidRows += 1;
   }
 
-  finish(): { format: ImportFormat | null; candidates: ImportCandidate[]; problems: ImportProblem[]; rows: { read: number; valid: number; invalid: number } } {
+  finish(): {
+    format: ImportFormat | null;
+    candidates: ImportCandidate[];
+    /** The first MAX_PROBLEMS problems, by line. */
+    problems: ImportProblem[];
+    /** How many problems the file has in all (more than `problems` holds when it is cut off). */
+    problemCount: number;
+    rows: { read: number; valid: number; invalid: number };
+  } {
     if (this.header === null) this.problem(1, null, 'The file is empty: the first line must be the header.');
     else if (this.format !== null && this.rowsRead === 0) this.problem(2, null, 'The file has a header but no rows.');
     const candidates: ImportCandidate[] = [...this.usage.values()];
@@ -246,6 +254,7 @@ export class ImportReader {
       format: this.format,
       candidates,
       problems: this.problems,
+      problemCount: this.problemCount,
       rows: { read: this.rowsRead, valid: this.rowsRead - this.invalidRows, invalid: this.invalidRows },
     };
   }

@@ -313,6 +313,7 @@ export class ImportReportDto {
   @ApiProperty({ description: 'SHA-256 of the file as received.' }) fileSha256!: string;
   @ApiProperty({ type: ImportRowsDto }) rows!: ImportRowsDto;
   @ApiProperty({ type: ImportObservationsDto }) observations!: ImportObservationsDto;
-  @ApiProperty({ type: [ImportProblemDto], description: 'Every problem, by line (at most 1,000 listed).' }) problems!: ImportProblemDto[];
+  @ApiProperty({ type: [ImportProblemDto], description: 'Every problem, by line (at most 1,000 listed: see problemCount).' }) problems!: ImportProblemDto[];
+  @ApiProperty({ description: 'How many problems the file has in all; more than `problems` lists when the file has over 1,000.' }) problemCount!: number;
   @ApiProperty({ nullable: true, type: String, description: 'Event-store position after the import (pass as ?waitFor=).' }) position!: string | null;
 }

@@ -94,6 +94,7 @@ export class ImportsService {
       rows: parsed.rows,
       observations: counts,
       problems: problems.map((p) => ({ line: p.line, column: p.column, message: p.message })),
+      problemCount: parsed.problemCount + (stopped ? 1 : 0),
       position: null,
     };
     if (options.dryRun || !valid || events.length === 0) return { report, valid };

@@ -15,6 +15,7 @@ const REPORT: ImportReportDto = {
   rows: { read: 2, valid: 1, invalid: 1 },
   observations: { created: 1, changed: 0, unchanged: 0 },
   problems: [{ line: 3, column: 'date', message: 'date must be a day written YYYY-MM-DD' }],
+  problemCount: 1,
   position: null,
 };
 

@@ -87,6 +87,8 @@ export interface ImportReportDto {
   rows: { read: number; valid: number; invalid: number };
   observations: { created: number; changed: number; unchanged: number };
   problems: ImportProblem[];
+  /** All the problems the file has; `problems` lists the first 1,000. */
+  problemCount: number;
   position: string | null;
 }
 

@@ -17,6 +17,7 @@ function report(overrides: Partial<ImportReportDto> = {}): ImportReportDto {
     rows: { read: 1, valid: 1, invalid: 0 },
     observations: { created: 1, changed: 0, unchanged: 0 },
     problems: [],
+    problemCount: 0,
     position: null,
     ...overrides,
   };
@@ -75,6 +76,7 @@ describe('CsvImport', () => {
           { line: 2, column: 'date', message: 'date must be a day written YYYY-MM-DD' },
           { line: 2, column: 'model', message: 'model is required' },
         ],
+        problemCount: 2,
       }),
     );
     await tick();
@@ -86,7 +88,20 @@ describe('CsvImport', () => {
       ['2', 'model', 'model is required'],
     ]);
     expect(byTestId<HTMLButtonElement>(el, 'import-apply')?.disabled).toBe(true);
+    expect(byTestId(el, 'import-problems-cut')).toBeNull();
   });
+
+  it('says when the list of problems is cut off', async () => {
+    const { fixture, el } = await choose('date,account_id,model\nyesterday,acc1,\n');
+    const problems = Array.from({ length: 1000 }, (_, i) => ({ line: i + 2, column: 'date', message: 'date must be a day written YYYY-MM-DD' }));
+    (await nextRequest(call('POST', `${WS_URL}/imports`), 'dry run')).flush(
+      report({ rows: { read: 1500, valid: 0, invalid: 1500 }, observations: { created: 0, changed: 0, unchanged: 0 }, problems, problemCount: 1500 }),
+    );
+    await tick();
+    await fixture.whenStable();
+    expect(text(el, 'import-problems-cut')).toBe('The first 1,000 of 1,500 problems are listed; fix these and check the file again for the rest.');
+  });
+
   it('lists the formats it reads, including the OpenAI usage page exports, and sends the chosen account with the file', async () => {
     const { fixture, el } = await choose('start_time,num_model_requests,input_tokens,output_tokens,model\n');
     expect(allByTestId(el, 'import-format').map((li) => li.textContent ?? '')).toEqual([

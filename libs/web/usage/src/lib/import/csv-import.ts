@@ -1,3 +1,4 @@
+import { DecimalPipe } from '@angular/common';
 import { Component, inject, input, output, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -27,7 +28,7 @@ export const IMPORT_FORMAT_LIST: readonly { readonly id: string; readonly name: 
  */
 @Component({
   selector: 'act-csv-import',
-  imports: [MatButtonModule, MatFormFieldModule, MatSelectModule, MatTableModule],
+  imports: [DecimalPipe, MatButtonModule, MatFormFieldModule, MatSelectModule, MatTableModule],
   template: `
     <p class="muted">
       The file's layout is recognized from its header. Importing the same file twice changes nothing.
@@ -89,6 +90,11 @@ export const IMPORT_FORMAT_LIST: readonly { readonly id: string; readonly name: 
               <tr mat-row *matRowDef="let p; columns: problemColumns" data-testid="import-problem"></tr>
             </table>
           </div>
+          @if (r.problemCount > r.problems.length) {
+            <p class="muted" data-testid="import-problems-cut">
+              The first {{ r.problems.length | number }} of {{ r.problemCount | number }} problems are listed; fix these and check the file again for the rest.
+            </p>
+          }
           <p class="muted">Nothing can be imported until every row is valid: fix the file and choose it again.</p>
         }
         @if (r.problems.length === 0 && r.rows.valid > 0 && r.observations.created + r.observations.changed === 0) {

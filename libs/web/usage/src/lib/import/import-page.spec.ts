@@ -240,6 +240,7 @@ describe('ImportPage', () => {
       rows: { read: 2, valid: 2, invalid: 0 },
       observations: { created: 0, changed: 0, unchanged: 2 },
       problems: [],
+      problemCount: 0,
       position: '70',
     };
     (fixture.componentInstance as unknown as { onImported(r: ImportReportDto): void }).onImported(report);
