@@ -38,7 +38,9 @@ export class UsageController {
   @WorkspaceScoped('workspace.read')
   @ApiOperation({
     summary: 'Daily series grouped by provider, account, model or project',
-    description: `Estimated (and, by provider or account, reconciled) cost per UTC day and group over [from, to], at most ${MAX_RANGE_DAYS} days.`,
+    description:
+      `Estimated and reconciled cost per UTC day and group over [from, to], at most ${MAX_RANGE_DAYS} days. ` +
+      'Reconciled is what was billed and can be attributed to the group (by model and project: costs that came with usage, and billed lines that name a project); null when nothing was, which is not $0.',
   })
   @ApiOkResponse({ type: DailyCostSeriesResponse })
   @ApiBadRequestResponse({ description: 'Bad days, to before from, more than 400 days, or an unknown groupBy.' })

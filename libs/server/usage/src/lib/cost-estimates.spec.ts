@@ -1,6 +1,9 @@
 import Decimal from 'decimal.js';
 import { describeOnEachEngine } from '@act/server/database/testing';
 import { AuditQueries } from './audit-queries';
+import { CostVersionQueries } from './cost-version-queries';
+import { loadPriceCatalogue } from './price-catalogue-cache';
+import { repriceRows, selectScopeRows } from './repricing';
 import { PricingCommands } from './pricing-commands';
 import { PricingQueries } from './pricing-queries';
 import { cost, openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
@@ -124,8 +127,8 @@ describeOnEachEngine('cost estimates', (database) => {
     const byProvider = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-31', groupBy: 'provider' });
     expect(byProvider.points.map((p) => [p.day, p.key, p.estimated, p.reconciled])).toEqual([
       ['2026-10-01', 'openai', '0.00477', '0.01'],
-      // claude-sonnet-4-5: 1000 × 0.000003 + 200 × 0.000015 = 0.006
-      ['2026-10-02', 'anthropic', '0.006', '0'],
+      // claude-sonnet-4-5: 1000 × 0.000003 + 200 × 0.000015 = 0.006. Nothing billed: no figure, not $0.
+      ['2026-10-02', 'anthropic', '0.006', null],
     ]);
     const byModel = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-01', groupBy: 'model' });
     expect(byModel.points.map((p) => [p.key, p.provider, p.model, p.reconciled])).toEqual([
@@ -133,16 +136,85 @@ describeOnEachEngine('cost estimates', (database) => {
       ['openai/gpt-4o-mini-2024-07-18', 'openai', 'gpt-4o-mini-2024-07-18', null],
     ]);
     const byProject = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-02', groupBy: 'project' });
-    expect(byProject.points.map((p) => [p.day, p.key])).toEqual([
-      ['2026-10-01', 'p1'],
-      ['2026-10-01', 'p2'],
-      ['2026-10-02', null],
+    // The billed line names no project (its line item has none): no project's figure.
+    expect(byProject.points.map((p) => [p.day, p.key, p.reconciled])).toEqual([
+      ['2026-10-01', 'p1', null],
+      ['2026-10-01', 'p2', null],
+      ['2026-10-02', null, null],
     ]);
     const byAccount = await queries.dailySeries('ws1', { from: '2026-10-01', to: '2026-10-01', groupBy: 'account' });
     expect(byAccount.points.map((p) => [p.key, p.estimated, p.reconciled])).toEqual([
       ['a', '0.0045', '0.01'],
-      ['b', '0.00027', '0'],
+      ['b', '0.00027', null],
     ]);
+  });
+
+  it('billed amounts go to the groups they can be attributed to; nothing billed is null, $0 billed is 0', async () => {
+    await h.record.handle([
+      // Per-request billed costs (any source) name their model and project.
+      usage({ accountId: 'a', model: 'gpt-4o', project: 'p1', source: 'request-log', reportedCost: { amount: '0.004', currency: 'USD' } }),
+      usage({ accountId: 'b', project: 'p2', source: 'import', reportedCost: { amount: '0', currency: 'USD' } }),
+      // Billed through lines: per-request costs of that account and day are not counted again.
+      usage({ accountId: 'c', model: 'gpt-4o', reportedCost: { amount: '9', currency: 'USD' } }),
+      cost({ accountId: 'c', description: 'all of it', amount: '0.02' }),
+      cost({ accountId: 'c', description: 'p3 part', project: 'p3', amount: '0.01' }),
+      // Usage nobody billed.
+      usage({ accountId: 'd', provider: 'anthropic', model: 'claude-sonnet-4-5' }),
+    ]);
+    await h.drain();
+    const queries = new UsageQueries(db());
+    const series = async (groupBy: 'provider' | 'account' | 'model' | 'project') =>
+      Object.fromEntries((await queries.dailySeries('ws1', { from: '2026-10-05', to: '2026-10-05', groupBy })).points.map((p) => [p.key ?? '(none)', p.reconciled]));
+    expect(await series('provider')).toEqual({ openai: '0.034', anthropic: null });
+    expect(await series('account')).toEqual({ a: '0.004', b: '0', c: '0.03', d: null });
+    expect(await series('model')).toEqual({ 'openai/gpt-4o': '0.004', 'openai/gpt-4o-mini-2024-07-18': '0', 'anthropic/claude-sonnet-4-5': null });
+    expect(await series('project')).toEqual({ p1: '0.004', p2: '0', p3: '0.01', '(none)': null });
+
+    const summary = await queries.monthSummary('ws1', '2026-10');
+    expect(summary.reconciled).toBe('0.034');
+    const reconciled = (rows: { key: string | null; reconciled: string | null }[]) => Object.fromEntries(rows.map((r) => [r.key ?? '(none)', r.reconciled]));
+    expect(reconciled(summary.byProvider)).toEqual({ anthropic: null, openai: '0.034' });
+    expect(reconciled(summary.byAccount)).toEqual({ a: '0.004', b: '0', c: '0.03', d: null });
+    expect(reconciled(summary.byModel)).toEqual({ 'anthropic/claude-sonnet-4-5': null, 'openai/gpt-4o': '0.004', 'openai/gpt-4o-mini-2024-07-18': '0' });
+    expect(reconciled(summary.byProject)).toEqual({ '(none)': null, p1: '0.004', p2: '0', p3: '0.01' });
+    // A project known only from a billed line still gets its row.
+    expect(summary.byProject.find((r) => r.key === 'p3')).toMatchObject({ estimated: '0', counts: { rows: 0 } });
+  });
+
+  it('a manual entry is manual: with an amount or only priced quantities, on its own day too; unpriced only for unpriced quantities without an amount', async () => {
+    const manual = (accountId: string, overrides: Parameters<typeof usage>[0]) =>
+      usage({ accountId, source: 'manual', tokens: {}, units: {}, ...overrides });
+    await h.record.handle([
+      manual('m-sub', { model: 'team-subscription', reportedCost: { amount: '300', currency: 'USD' } }),
+      manual('m-req', { provider: 'custom', model: 'llama-3.1-70b', units: { requests: 1 }, reportedCost: { amount: '12.5', currency: 'USD' } }),
+      manual('m-tok', { provider: 'custom', model: 'llama-3.1-70b', tokens: { output: 10 } }),
+      manual('m-pri', { tokens: { inputUncached: 1000 }, final: false }),
+      // A deleted entry (all zero, no amount) of an unknown model: nothing unpriced is left.
+      manual('m-del', { model: 'gone-subscription' }),
+    ]);
+    await h.drain();
+    const rows = await db().query<{ account_id: string; status: string; estimated: string | null }>(
+      'select account_id, status, estimated::text from cost_estimates order by account_id',
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.account_id, [r.status, r.estimated]]))).toEqual({
+      'm-del': ['manual', null],
+      'm-pri': ['manual', '0.00015'],
+      'm-req': ['manual', null],
+      'm-sub': ['manual', null],
+      'm-tok': ['unpriced', null],
+    });
+    const summary = await new UsageQueries(db()).monthSummary('ws1', '2026-10');
+    expect(summary.counts).toEqual({ rows: 5, estimated: 0, manual: 4, unpriced: 1, pending: 0 });
+
+    // Any price change puts the unknown models' rows in a recompute's scope: repriced (in the
+    // database, as the worker and the preview do, and in JS, as an activation in a rebuild does),
+    // every row keeps the status it got on arrival.
+    const change = { provider: 'openai', model: 'gpt-4o', prices: { input: '0.000002', output: '0.000008' }, effectiveFrom: '2026-10-01' };
+    const preview = await new CostVersionQueries(db()).preview('ws1', change);
+    expect(preview).toMatchObject({ rowsInScope: 5, rowsChanged: 0 });
+    const scope = { workspaceId: 'ws1', before: null, basedOn: 0n, hypothetical: change };
+    expect(await selectScopeRows(db(), scope)).toHaveLength(5);
+    expect(repriceRows(await selectScopeRows(db(), scope), await loadPriceCatalogue(db()))).toEqual([]);
   });
 
   it('price catalogue: search in force on a day with override precedence, history per model', async () => {

@@ -63,15 +63,37 @@ export async function resolveVersion(
 export const IN_VERSION = (alias: string, param: string) =>
   `${alias}.valid_from <= ${param} and (${alias}.valid_to is null or ${alias}.valid_to > ${param})`;
 
-/** Billed amounts per account, day and provider: CostReported lines, else per-request billed costs (never both). */
+/**
+ * Billed amounts per account and day: CostReported lines, else the billed costs that came with
+ * usage (never both: one bill, counted once). The latter are whatever an observation carried as
+ * `reportedCost`, whatever its source: a per-request cost (Perplexity's `usage.cost`,
+ * OpenRouter), a CSV import's `cost` column, a manual entry's amount.
+ *
+ * `model` is set on the rows that came with usage (null on billed lines, which name no model):
+ * those rows can be attributed to a model and to their usage's project; a billed line only to
+ * the project its line item names, if any.
+ */
 export const RECONCILED_SQL = `
-  select account_id, day, provider, project, amount from cost_latest
+  select account_id, day, provider, project, null::text as model, amount from cost_latest
    where workspace_id = $1 and day >= $2::date and day < $3::date
   union all
-  select u.account_id, u.day, u.provider, u.project, u.reported_cost from usage_latest u
+  select u.account_id, u.day, u.provider, u.project, u.model, u.reported_cost from usage_latest u
    where u.workspace_id = $1 and u.day >= $2::date and u.day < $3::date and u.reported_cost is not null
      and not exists (select 1 from cost_latest c
                       where c.workspace_id = u.workspace_id and c.account_id = u.account_id and c.day = u.day)`;
+
+/**
+ * Which billed rows of `RECONCILED_SQL` (aliased `r`) a grouping can attribute to its groups, and
+ * the group key they go to (the same key the estimate side uses). By provider and account: all.
+ * By model: those that came with usage. By project: those that came with usage, and billed lines
+ * that name a project (a line without one may cover any project's usage: it is nobody's).
+ */
+export const RECONCILED_GROUPS = {
+  provider: { key: 'r.provider', attributable: 'true' },
+  account: { key: 'r.account_id', attributable: 'true' },
+  model: { key: `r.provider || '/' || r.model`, attributable: 'r.model is not null' },
+  project: { key: 'r.project', attributable: '(r.model is not null or r.project is not null)' },
+} as const;
 
 export function dec(text: string | null | undefined): Decimal {
   return money(text ?? 0);

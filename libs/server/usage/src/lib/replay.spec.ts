@@ -1,9 +1,10 @@
 import Decimal from 'decimal.js';
 import fc from 'fast-check';
-import { PRICE_SET, PriceCatalogue, priceUsage } from '@act/domain/pricing';
+import { PRICE_SET, PriceCatalogue } from '@act/domain/pricing';
 import { foldLatest, USAGE_OBSERVED, type UsageObserved } from '@act/domain/usage';
 import { describeOnEachEngine } from '@act/server/database/testing';
 import { CostCommands } from './cost-commands';
+import { priceLedgerUsage } from './ledger-pricing';
 import { PriceChanges } from './price-changes';
 import { PricingCommands } from './pricing-commands';
 import { cost, dumpReadModel, openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
@@ -160,7 +161,7 @@ describeOnEachEngine('usage ledger replay', (database) => {
         for (const { data } of latest.values()) {
           const key = `${data.workspaceId}|${data.day.slice(0, 7)}`;
           const entry = expected.get(key) ?? { estimated: new Decimal(0), unpriced: 0, pending: 0, manual: 0, rows: 0 };
-          const priced = priceUsage(data, catalogue);
+          const priced = priceLedgerUsage({ ...data, billed: data.reportedCost != null }, catalogue);
           if (priced.estimated !== null) entry.estimated = entry.estimated.plus(priced.estimated);
           entry.rows += 1;
           if (priced.status === 'unpriced') entry.unpriced += 1;

@@ -13,7 +13,8 @@ import { openHarness, usage, type LedgerHarness } from './testing/ledger-test-ki
  * an activation during a rebuild reprice in JS (repricing.ts). Both must give every row the same
  * figures, status, notes and detail, and the preview's sums (also inside the database) must be
  * theirs. Varied rows (every quantity class, zeros, tiers, long
- * context, manual and pending rows, unknown models) are repriced both ways and compared.
+ * context, manual and pending rows, unknown models, rows with and without a billed amount) are
+ * repriced both ways and compared.
  */
 
 /** A small deterministic generator, so a failure names a seed that reproduces it. */
@@ -98,6 +99,7 @@ describeOnEachEngine('repricing inside the database', (database) => {
           contextTier: g.pick(CONTEXTS),
           source: g.pick(SOURCES),
           final: g.pick([true, true, false]),
+          reportedCost: g.pick([null, null, { amount: '1.25', currency: 'USD' }]),
           observedAt: '2026-11-01T00:00:00.000Z',
           tokens: {
             inputUncached: g.quantity(),

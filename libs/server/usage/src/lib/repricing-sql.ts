@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@act/server/database';
-import { priceUsage, type PriceCatalogue } from '@act/domain/pricing';
+import type { PriceCatalogue } from '@act/domain/pricing';
 import type { ContextTier, OtherUnits, ServiceTier, TokenCounts, UsageSource } from '@act/domain/usage';
+import { priceLedgerUsage } from './ledger-pricing';
 import { scopePageSql, type RepriceScope, type RowKey } from './repricing';
 
 /*
@@ -13,8 +14,8 @@ import { scopePageSql, type RepriceScope, type RowKey } from './repricing';
  * tier and context tier, every line is `quantity × unit price`, and which lines, unpriced
  * quantities, flags, notes and status a row gets depends only on *which* quantities are
  * non-zero, never on their size. So the rows of a page fall into a few shapes — (provider,
- * model, day, tiers, source, final, which quantities are non-zero) — and `priceUsage`, the one
- * definition of pricing, prices one representative per shape here; SQL then multiplies each
+ * model, day, tiers, source, final, billed or not, which quantities are non-zero) — and
+ * `priceLedgerUsage`, the one definition of pricing, prices one representative per shape here; SQL then multiplies each
  * row's quantities by its shape's unit prices, exactly (NUMERIC, like decimal.js at 100 digits:
  * neither rounds). A test reprices varied rows both ways and compares every column.
  */
@@ -41,9 +42,9 @@ const QUANTITY_SQL = `case l.class ${CLASS_COLUMNS.map(([cls, column]) => `when 
 /** What the page keeps of each row in scope: its current estimate, its quantities and its shape. */
 const PAGE_COLUMNS = `e.account_id, e.day, e.request_type, e.provider, e.model, e.project, e.usage_event_id, e.status, e.estimated,
   e.price_set_id, ${CLASS_COLUMNS.map(([, column]) => `u.${column}`).join(', ')}, u.service_tier, u.context_tier, u.source, u.final,
-  ${MASK_SQL} as mask`;
+  u.reported_cost is not null as billed, ${MASK_SQL} as mask`;
 
-const SHAPE_KEY = ['provider', 'model', 'day', 'service_tier', 'context_tier', 'source', 'final', 'mask'] as const;
+const SHAPE_KEY = ['provider', 'model', 'day', 'service_tier', 'context_tier', 'source', 'final', 'billed', 'mask'] as const;
 
 interface ShapeRow {
   provider: string;
@@ -53,6 +54,8 @@ interface ShapeRow {
   context_tier: string;
   source: string;
   final: boolean;
+  /** The row carries its own billed amount (a manual entry's status depends on it: ledger-pricing.ts). */
+  billed: boolean;
   mask: string;
 }
 
@@ -189,7 +192,7 @@ async function pricePage(
   const { sql, params } = scopePageSql(scope, page, PAGE_COLUMNS);
   await tx.query(`insert into reprice_page ${sql}`, params);
   const shapes = await tx.query<ShapeRow>(
-    `select distinct provider, model, day::text as day, service_tier, context_tier, source, final, mask from reprice_page`,
+    `select distinct provider, model, day::text as day, service_tier, context_tier, source, final, billed, mask from reprice_page`,
   );
   if (shapes.length === 0) return null;
   const priced = priceShapes(scope.workspaceId, shapes, catalogue);
@@ -237,7 +240,7 @@ function repricedSql(options: { readonly detail: boolean; readonly shapes: strin
     : '';
   return `shapes as (
        select * from json_to_recordset(${options.shapes}::json) as s(shape integer, provider text, model text, day date,
-              service_tier text, context_tier text, source text, final boolean, mask text, status text,
+              service_tier text, context_tier text, source text, final boolean, billed boolean, mask text, status text,
               has_estimate boolean, price_set_id text, price_provider text, price_model text, match text, note text,
               flags json)
      ), lines as (
@@ -264,7 +267,7 @@ function priceShapes(workspaceId: string, shapes: readonly ShapeRow[], catalogue
   shapes.forEach((shape, index) => {
     const quantity = (position: number) => (shape.mask[position] === '1' ? 1 : 0);
     const quantities = Object.fromEntries(CLASS_COLUMNS.map(([cls], position) => [cls, quantity(position)]));
-    const priced = priceUsage(
+    const priced = priceLedgerUsage(
       {
         workspaceId,
         day: shape.day,
@@ -276,6 +279,7 @@ function priceShapes(workspaceId: string, shapes: readonly ShapeRow[], catalogue
         contextTier: shape.context_tier as ContextTier,
         source: shape.source as UsageSource,
         final: shape.final,
+        billed: shape.billed,
       },
       catalogue,
     );

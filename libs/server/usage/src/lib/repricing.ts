@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@act/server/database';
-import { priceUsage, pricedUsageFingerprint, type PriceCatalogue, type PricedUsage } from '@act/domain/pricing';
+import { pricedUsageFingerprint, type PriceCatalogue, type PricedUsage } from '@act/domain/pricing';
 import type { ContextTier, ServiceTier, UsageSource } from '@act/domain/usage';
+import { priceLedgerUsage, type LedgerUsageInput } from './ledger-pricing';
 
 /*
  * Repricing: which current estimate rows of a workspace a set of price changes may affect, and
@@ -67,7 +68,7 @@ export interface ScopeRow extends RowKey {
   readonly status: string;
   readonly estimated: string | null;
   readonly priceSetId: string | null;
-  readonly usage: Parameters<typeof priceUsage>[0];
+  readonly usage: LedgerUsageInput;
 }
 
 export interface RepricedRow extends RowKey {
@@ -84,7 +85,7 @@ const SCOPE_ROW_COLUMNS = `e.account_id, e.day::text as day, e.request_type, e.p
   u.input_uncached::text, u.input_cached_read::text, u.cache_write_5m::text, u.cache_write_1h::text,
   u.output::text, u.reasoning::text, u.requests::text, u.images::text, u.audio_seconds::text,
   u.characters::text, u.search_queries::text, u.web_search_calls::text,
-  u.service_tier, u.context_tier, u.source, u.final`;
+  u.service_tier, u.context_tier, u.source, u.final, u.reported_cost is not null as billed`;
 
 /** The rows in scope, `columns` of `cost_estimates e` joined with `usage_latest u`; counted when `columns` is null. */
 const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, columns: string | null) => `
@@ -167,7 +168,7 @@ export async function countScopeRows(sql: SqlExecutor, scope: RepriceScope): Pro
 export function repriceRows(rows: readonly ScopeRow[], catalogue: PriceCatalogue): RepricedRow[] {
   const changed: RepricedRow[] = [];
   for (const row of rows) {
-    const after = priceUsage(row.usage, catalogue);
+    const after = priceLedgerUsage(row.usage, catalogue);
     if (pricedUsageFingerprint(after) === pricedUsageFingerprint(row)) continue;
     changed.push({
       accountId: row.accountId,
@@ -225,6 +226,7 @@ function toScopeRow(workspaceId: string, r: Record<string, string | boolean | nu
       contextTier: text('context_tier') as ContextTier,
       source: text('source') as UsageSource,
       final: r['final'] as boolean,
+      billed: r['billed'] as boolean,
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@act/server/database';
 import type { RecordedEvent } from '@act/server/event-store';
 import type { Projection, ProjectionContext } from '@act/server/projections';
-import { PRICE_SET, type PriceCatalogue, type PriceSetData, priceUsage, type PricedUsage } from '@act/domain/pricing';
+import { PRICE_SET, type PriceCatalogue, type PriceSetData, type PricedUsage } from '@act/domain/pricing';
 import {
   COST_REPORTED,
   COST_VERSION_ACTIVATED,
@@ -17,6 +17,7 @@ import {
   type UsageLedgerEvent,
   type UsageObserved,
 } from '@act/domain/usage';
+import { priceLedgerUsage } from './ledger-pricing';
 import { chainPriceSets, loadPriceCatalogue, PRICE_CHAIN_START } from './price-catalogue-cache';
 import { repriceRows, selectScopeRows, withoutJit, type RepricedRow } from './repricing';
 import { hasStagedRows, STAGED_INPUT_SQL } from './recompute-staging';
@@ -50,7 +51,10 @@ import { hasStagedRows, STAGED_INPUT_SQL } from './recompute-staging';
  */
 export const usageLedgerProjection: Projection = {
   name: 'usage_ledger',
-  version: 5,
+  // v6: a manual entry's estimate is `manual` (was `unpriced` when its model had no price, e.g.
+  // an amount-only subscription; `pending` on its own day): see ledger-pricing.ts. Stored
+  // statuses and month-group counts change, so existing read models are rebuilt.
+  version: 6,
   tables: [
     'usage_latest',
     'cost_latest',
@@ -516,7 +520,7 @@ function estimateRow({ id, data }: UsageObserved, position: bigint, catalogue: P
     project: data.project ?? null,
     usage_event_id: id,
     estimated_at: String(position),
-    ...pricedColumns(priceUsage(data, catalogue)),
+    ...pricedColumns(priceLedgerUsage({ ...data, billed: data.reportedCost != null }, catalogue)),
   };
 }
 

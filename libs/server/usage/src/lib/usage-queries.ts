@@ -16,6 +16,7 @@ import {
   emptyCounts,
   IN_VERSION,
   onOneSnapshot,
+  RECONCILED_GROUPS,
   RECONCILED_SQL,
   requireDay,
   requireMonth,
@@ -34,6 +35,18 @@ interface GroupRow {
   n_manual: number;
   n_unpriced: number;
   n_pending: number;
+}
+
+/** Billed amounts of a month, with the group each grouping attributes them to (RECONCILED_GROUPS). */
+interface BilledRow {
+  account_id: string;
+  provider: string;
+  /** `provider/model` for amounts that came with usage, else null (a billed line names no model). */
+  model_key: string | null;
+  model: string | null;
+  project_attributable: boolean;
+  project_key: string | null;
+  amount: string;
 }
 
 const MAX_SERIES_DAYS = 400;
@@ -61,9 +74,14 @@ export class UsageQueries {
           order by g.account_id, g.provider, g.model, g.project`,
         [workspaceId, range.start, selected],
       );
-      const billed = await sql.query<{ account_id: string; provider: string; amount: string }>(
-        `select account_id, provider, sum(amount)::text as amount from (${RECONCILED_SQL}) r
-          group by account_id, provider order by account_id, provider`,
+      const billed = await sql.query<BilledRow>(
+        `select r.account_id, r.provider,
+                case when ${RECONCILED_GROUPS.model.attributable} then ${RECONCILED_GROUPS.model.key} end as model_key,
+                min(r.model) as model,
+                ${RECONCILED_GROUPS.project.attributable} as project_attributable, ${RECONCILED_GROUPS.project.key} as project_key,
+                sum(r.amount)::text as amount
+           from (${RECONCILED_SQL}) r
+          group by 1, 2, 3, 5, 6 order by 1, 2, 3, 5, 6`,
         [workspaceId, range.start, range.end],
       );
       const counts = groups.reduce((acc, g) => addCounts(acc, countsOf(g)), emptyCounts());
@@ -77,26 +95,29 @@ export class UsageQueries {
         reconciled: sum(billed.map((b) => b.amount)),
         estimatedIsLowerBound: counts.unpriced > 0,
         counts,
-        byProvider: breakdown(groups, (g) => g.provider, {
-          reconciled: (key) => sum(billed.filter((b) => b.provider === key).map((b) => b.amount)),
-          extraKeys: billed.map((b) => b.provider),
-        }),
-        byAccount: breakdown(groups, (g) => g.account_id, {
-          reconciled: (key) => sum(billed.filter((b) => b.account_id === key).map((b) => b.amount)),
-          extraKeys: billed.map((b) => b.account_id),
-        }),
-        byModel: breakdown(groups, (g) => `${g.provider}/${g.model}`, {
-          describe: (g) => ({ provider: g.provider, model: g.model }),
-        }),
-        byProject: breakdown(groups, (g) => g.project),
+        byProvider: breakdown(groups, (g) => g.provider, billedBy(billed, (b) => b.provider)),
+        byAccount: breakdown(groups, (g) => g.account_id, billedBy(billed, (b) => b.account_id)),
+        byModel: breakdown(
+          groups,
+          (g) => `${g.provider}/${g.model}`,
+          billedBy(billed, (b) => b.model_key ?? undefined),
+          (key, first) => {
+            if (first) return { provider: first.provider, model: first.model };
+            // Billed with usage this version has no estimate for (an older version than the usage).
+            const bill = billed.find((b) => b.model_key === key);
+            return { provider: bill?.provider ?? '', model: bill?.model ?? '' };
+          },
+        ),
+        byProject: breakdown(groups, (g) => g.project, billedBy(billed, (b) => (b.project_attributable ? b.project_key : undefined))),
         closed: await periodClose(sql, workspaceId, month, range, selected),
       };
     });
   }
 
   /**
-   * Estimated (and, by provider or account, reconciled) cost per day and group over
-   * [from, to] inclusive, at most 400 days.
+   * Estimated and reconciled cost per day and group over [from, to] inclusive, at most 400 days.
+   * `reconciled` is what was billed and can be attributed to the group (RECONCILED_GROUPS), and
+   * null when nothing was: "no billed figure" is not $0.
    */
   async dailySeries(
     workspaceId: string,
@@ -122,13 +143,15 @@ export class UsageQueries {
           group by e.day, ${column.estimate}`,
         [workspaceId, from, end, selected],
       );
-      const billed = column.reconciled
-        ? await sql.query<{ day: string; key: string | null; amount: string }>(
-            `select day::text as day, ${column.reconciled} as key, sum(amount)::text as amount
-               from (${RECONCILED_SQL}) r group by day, ${column.reconciled}`,
-            [workspaceId, from, end],
-          )
-        : [];
+      const attribution = RECONCILED_GROUPS[query.groupBy];
+      const billed = await sql.query<{ day: string; key: string | null; provider: string; model: string | null; amount: string }>(
+        `select r.day::text as day, ${attribution.key} as key, min(r.provider) as provider, min(r.model) as model,
+                sum(r.amount)::text as amount
+           from (${RECONCILED_SQL}) r
+          where ${attribution.attributable}
+          group by r.day, ${attribution.key}`,
+        [workspaceId, from, end],
+      );
       const points = new Map<string, DailyCostPointDto>();
       const pointKey = (day: string, key: string | null) => JSON.stringify([day, key]);
       for (const row of rows) {
@@ -137,13 +160,20 @@ export class UsageQueries {
           key: row.key,
           ...(row.provider !== null && row.model !== null ? { provider: row.provider, model: row.model } : {}),
           estimated: sum([row.estimated]),
-          reconciled: column.reconciled ? '0' : null,
+          reconciled: null,
           counts: countsOf(row),
         });
       }
       for (const row of billed) {
         const key = pointKey(row.day, row.key);
-        const point = points.get(key) ?? { day: row.day, key: row.key, estimated: '0', reconciled: '0', counts: emptyCounts() };
+        const point = points.get(key) ?? {
+          day: row.day,
+          key: row.key,
+          ...(query.groupBy === 'model' && row.model !== null ? { provider: row.provider, model: row.model } : {}),
+          estimated: '0',
+          reconciled: null,
+          counts: emptyCounts(),
+        };
         point.reconciled = sum([point.reconciled, row.amount]);
         points.set(key, point);
       }
@@ -162,21 +192,34 @@ export class UsageQueries {
 
 type Counts = { n_rows: number; n_estimated: number; n_manual: number; n_unpriced: number; n_pending: number };
 
-const GROUP_COLUMNS: Record<UsageGroupBy, { estimate: string; reconciled: string | null }> = {
-  provider: { estimate: 'e.provider', reconciled: 'r.provider' },
-  account: { estimate: 'e.account_id', reconciled: 'r.account_id' },
-  model: { estimate: `e.provider || '/' || e.model`, reconciled: null },
-  project: { estimate: 'e.project', reconciled: null },
+/** The estimate side's group key per grouping (the billed side's: RECONCILED_GROUPS). */
+const GROUP_COLUMNS: Record<UsageGroupBy, { estimate: string }> = {
+  provider: { estimate: 'e.provider' },
+  account: { estimate: 'e.account_id' },
+  model: { estimate: `e.provider || '/' || e.model` },
+  project: { estimate: 'e.project' },
 };
 
+/** The billed amounts per group; `keyOf` gives undefined for an amount the grouping cannot attribute. */
+function billedBy(billed: readonly BilledRow[], keyOf: (b: BilledRow) => string | null | undefined): Map<string | null, string[]> {
+  const out = new Map<string | null, string[]>();
+  for (const row of billed) {
+    const key = keyOf(row);
+    if (key === undefined) continue;
+    out.set(key, [...(out.get(key) ?? []), row.amount]);
+  }
+  return out;
+}
+
+/**
+ * One row per group: its estimate and counts, and what was billed to it (null when nothing
+ * billed can be attributed to it). A group with billed cost but no usage still gets a row.
+ */
 function breakdown(
   groups: readonly GroupRow[],
   keyOf: (g: GroupRow) => string | null,
-  options: {
-    reconciled?: (key: string) => string;
-    extraKeys?: readonly string[];
-    describe?: (g: GroupRow) => { provider: string; model: string };
-  } = {},
+  billed: ReadonlyMap<string | null, readonly string[]>,
+  describe?: (key: string, first: GroupRow | undefined) => { provider: string; model: string },
 ): CostBreakdownRowDto[] {
   const byKey = new Map<string | null, { rows: GroupRow[]; counts: CostRowCountsDto }>();
   for (const group of groups) {
@@ -186,17 +229,19 @@ function breakdown(
     addCounts(entry.counts, countsOf(group));
     byKey.set(key, entry);
   }
-  // A provider or account with billed cost but no usage still gets a row.
-  for (const key of options.extraKeys ?? []) if (!byKey.has(key)) byKey.set(key, { rows: [], counts: emptyCounts() });
+  for (const key of billed.keys()) if (!byKey.has(key)) byKey.set(key, { rows: [], counts: emptyCounts() });
   return [...byKey.entries()]
     .sort(([a], [b]) => compare(a ?? '', b ?? ''))
-    .map(([key, entry]) => ({
-      key,
-      ...(options.describe && entry.rows[0] ? options.describe(entry.rows[0]) : {}),
-      estimated: sum(entry.rows.map((r) => r.estimated)),
-      reconciled: options.reconciled && key !== null ? options.reconciled(key) : null,
-      counts: entry.counts,
-    }));
+    .map(([key, entry]) => {
+      const amounts = billed.get(key);
+      return {
+        key,
+        ...(describe && key !== null ? describe(key, entry.rows[0]) : {}),
+        estimated: sum(entry.rows.map((r) => r.estimated)),
+        reconciled: amounts === undefined ? null : sum(amounts),
+        counts: entry.counts,
+      };
+    });
 }
 
 function compare(a: string, b: string): number {

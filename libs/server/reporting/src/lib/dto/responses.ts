@@ -62,7 +62,12 @@ export class CostBreakdownRowResponse implements CostBreakdownRowDto {
   @ApiPropertyOptional() provider?: string;
   @ApiPropertyOptional() model?: string;
   @ApiProperty(MONEY) estimated!: string;
-  @ApiProperty({ ...MONEY_OR_NULL, description: 'What providers billed; null where billed lines cannot be attributed (model, project).' }) reconciled!: string | null;
+  @ApiProperty({
+    ...MONEY_OR_NULL,
+    description:
+      'What was billed to the group: billed lines, else the costs that came with usage (per-request costs, an import\'s cost column, a manual entry\'s amount). By model and project only what can be attributed: costs that came with usage, and lines that name a project. Null when nothing billed is attributable to the group (no billed figure, which is not $0).',
+  })
+  reconciled!: string | null;
   @ApiProperty({ type: CostRowCountsResponse }) counts!: CostRowCountsResponse;
 }
 
@@ -124,7 +129,12 @@ export class DailyCostPointResponse implements DailyCostPointDto {
   @ApiPropertyOptional({ description: 'Set when grouped by model.' }) provider?: string;
   @ApiPropertyOptional({ description: 'Set when grouped by model.' }) model?: string;
   @ApiProperty(MONEY) estimated!: string;
-  @ApiProperty({ ...MONEY_OR_NULL, description: 'Billed amount (by provider or account only; null for model and project).' }) reconciled!: string | null;
+  @ApiProperty({
+    ...MONEY_OR_NULL,
+    description:
+      'Billed amount of the day and group (attributed as in the month summary\'s breakdowns); null when nothing billed is attributable to it: no billed figure, which is not $0.',
+  })
+  reconciled!: string | null;
   @ApiProperty({ type: CostRowCountsResponse }) counts!: CostRowCountsResponse;
 }
 
