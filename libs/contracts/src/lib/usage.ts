@@ -38,7 +38,11 @@ export interface CostBreakdownRowDto {
   model?: string;
   /** Sum of the estimates (the priced part of partly unpriced rows included). */
   estimated: DecimalString;
-  /** What providers billed; null where billed lines cannot be attributed to the group (model, project). */
+  /**
+   * What was billed to the group; null when nothing was. Costs that came with usage (per-request
+   * costs, an import's cost column, a manual amount) belong to their model and project; a provider's
+   * billed line belongs to its project when it names one, and to no model (null there).
+   */
   reconciled: DecimalString | null;
   counts: CostRowCountsDto;
 }
