@@ -5,9 +5,10 @@ import { startTestApp, type TestApp } from '../testing/test-app';
 
 /*
  * How each source of the usage ledger — manual entries, CSV imports, per-request billed costs,
- * request logs without a cost — reaches the month summary, the daily series, the audit and the
- * unpriced-usage alert, over HTTP on both engines. The data sits in the previous month (every
- * day of it is over, whatever today is); each concern has its own workspace.
+ * request logs without a cost — reaches the month summary, the daily series, the audit, budgets
+ * and the unpriced-usage alert, over HTTP on both engines. The data sits in the previous month
+ * (every day of it is over, whatever today is), except what a budget of this month must see;
+ * each concern has its own workspace.
  */
 
 const now = new Date();
@@ -104,6 +105,29 @@ for (const { engine, skipReason } of testEngines()) {
           expect(reply.status).toBe(200);
           return reply.body.points as Point[];
         },
+        async budgets() {
+          const reply = await user.get(`/workspaces/${ws}/budgets?waitFor=${await head()}`);
+          expect(reply.status).toBe(200);
+          return reply.body.items as { id: string; spent: string; percentUsed: number; month: string }[];
+        },
+        async events(day: string, accountId: string) {
+          const reply = await user.get(`/workspaces/${ws}/usage/events?day=${day}&accountId=${accountId}&waitFor=${await head()}`);
+          expect(reply.status).toBe(200);
+          return reply.body.items as { model: string; source: string; reportedCost: string | null; estimate: Record<string, unknown> | null }[];
+        },
+        /** Sets a workspace price (POST …/prices) and waits until the recompute it starts, if any, is done. */
+        async setPrice(change: Record<string, unknown>) {
+          const set = await user.post(`/workspaces/${ws}/prices`, change);
+          expect(set.status).toBe(201);
+          if (set.body.recompute) {
+            const deadline = Date.now() + 30_000;
+            while ((await user.get(`/workspaces/${ws}/recomputes/${set.body.recompute.recomputeId}?waitFor=${set.body.position}`)).body.state !== 'done') {
+              if (Date.now() > deadline) throw new Error('recompute stuck');
+              await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+          }
+          return set.body as { rowsChanged: number; recompute: { version: number } | null };
+        },
         async audit() {
           const reply = await user.get(`/workspaces/${ws}/audit?month=${PREV}&waitFor=${await head()}`);
           expect(reply.status).toBe(200);
@@ -112,7 +136,7 @@ for (const { engine, skipReason } of testEngines()) {
       };
     }
 
-    it('counts a manual entry as manual, never as unpriced usage, and raises no unpriced-usage alert for it', async () => {
+    it('counts a manual entry as manual, never as unpriced usage, its amount as its estimate, and raises no unpriced-usage alert for it', async () => {
       const w = await workspace('manual@ledger-sources.test');
       const selfHosted = await w.connect('custom', 'self-hosted');
       // A subscription: only an amount. A self-hosted bill: a cost and `requests: 1`. Neither model is in the catalogue.
@@ -121,30 +145,43 @@ for (const { engine, skipReason } of testEngines()) {
       // Tokens of a model without a price and no amount: nothing says what they cost, so they are unpriced usage.
       await w.manual({ accountId: selfHosted, day: D(3), model: 'private-finetune-7b', tokens: { inputUncached: 1000, output: 100 } });
 
+      // An entry's amount is its cost: it is the estimate too, so the month's estimate counts it.
       const summary = await w.summary();
       expect(summary.counts).toEqual(counts({ rows: 3, manual: 2, unpriced: 1 }));
-      expect(summary).toMatchObject({ estimated: '0', reconciled: '312.5', estimatedIsLowerBound: true });
+      expect(summary).toMatchObject({ estimated: '312.5', reconciled: '312.5', estimatedIsLowerBound: true });
       const byModel = Object.fromEntries(summary.byModel.map((r) => [r.key, r]));
-      expect(byModel['custom/team-subscription']).toMatchObject({ estimated: '0', reconciled: '300', counts: counts({ rows: 1, manual: 1 }) });
-      expect(byModel['custom/llama-3.1-70b']).toMatchObject({ reconciled: '12.5', counts: counts({ rows: 1, manual: 1 }) });
-      expect(byModel['custom/private-finetune-7b']).toMatchObject({ reconciled: null, counts: counts({ rows: 1, unpriced: 1 }) });
+      expect(byModel['custom/team-subscription']).toMatchObject({ estimated: '300', reconciled: '300', counts: counts({ rows: 1, manual: 1 }) });
+      expect(byModel['custom/llama-3.1-70b']).toMatchObject({ estimated: '12.5', reconciled: '12.5', counts: counts({ rows: 1, manual: 1 }) });
+      expect(byModel['custom/private-finetune-7b']).toMatchObject({ estimated: '0', reconciled: null, counts: counts({ rows: 1, unpriced: 1 }) });
 
       for (const groupBy of ['provider', 'account', 'model', 'project']) {
         const points = await w.daily(groupBy);
-        expect(points.find((p) => p.day === D(1))).toMatchObject({ reconciled: '300', counts: counts({ rows: 1, manual: 1 }) });
-        expect(points.find((p) => p.day === D(2))).toMatchObject({ reconciled: '12.5', counts: counts({ rows: 1, manual: 1 }) });
-        expect(points.find((p) => p.day === D(3))).toMatchObject({ reconciled: null, counts: counts({ rows: 1, unpriced: 1 }) });
+        expect(points.find((p) => p.day === D(1))).toMatchObject({ estimated: '300', reconciled: '300', counts: counts({ rows: 1, manual: 1 }) });
+        expect(points.find((p) => p.day === D(2))).toMatchObject({ estimated: '12.5', reconciled: '12.5', counts: counts({ rows: 1, manual: 1 }) });
+        expect(points.find((p) => p.day === D(3))).toMatchObject({ estimated: '0', reconciled: null, counts: counts({ rows: 1, unpriced: 1 }) });
       }
 
+      // Estimated and reconciled are the same figure: no difference.
       const cells = Object.fromEntries((await w.audit()).cells.map((c) => [c.day, c]));
-      expect(cells[D(1)]).toMatchObject({ status: 'reconciled', estimated: null, reconciled: '300', counts: counts({ rows: 1, manual: 1 }) });
-      expect(cells[D(1)].lines).toEqual([expect.objectContaining({ kind: 'usage', status: 'reconciled', reconciled: '300' })]);
-      expect(cells[D(2)]).toMatchObject({ status: 'reconciled', counts: counts({ rows: 1, manual: 1 }) });
-      expect(cells[D(3)]).toMatchObject({ status: 'unpriced', reconciled: null, counts: counts({ rows: 1, unpriced: 1 }) });
+      expect(cells[D(1)]).toMatchObject({ status: 'reconciled', estimated: '300', reconciled: '300', difference: '0', counts: counts({ rows: 1, manual: 1 }) });
+      expect(cells[D(1)].lines).toEqual([expect.objectContaining({ kind: 'usage', status: 'reconciled', estimated: '300', reconciled: '300' })]);
+      expect(cells[D(2)]).toMatchObject({ status: 'reconciled', estimated: '12.5', difference: '0', counts: counts({ rows: 1, manual: 1 }) });
+      expect(cells[D(3)]).toMatchObject({ status: 'unpriced', estimated: null, reconciled: null, counts: counts({ rows: 1, unpriced: 1 }) });
 
-      // The drill-down shows the entry's estimate as manual.
-      const events = await w.user.get(`/workspaces/${w.ws}/usage/events?day=${D(1)}&accountId=${selfHosted}`);
-      expect(events.body.items).toEqual([expect.objectContaining({ source: 'manual', reportedCost: '300', estimate: expect.objectContaining({ status: 'manual', estimated: null }) })]);
+      // The drill-down shows the entry's estimate as manual, and where its figure came from.
+      expect(await w.events(D(1), selfHosted)).toEqual([
+        expect.objectContaining({
+          source: 'manual',
+          reportedCost: '300',
+          estimate: expect.objectContaining({
+            status: 'manual',
+            estimated: '300',
+            priceSetId: null,
+            lines: [{ class: 'amount', quantity: 1, unitPrice: '300', amount: '300', priceSource: 'entered amount' }],
+            unpriced: [],
+          }),
+        }),
+      ]);
 
       // The unpriced-usage rule (evaluated as of the month's last days) names the unpriced model only.
       const evaluated = await t.app.get(AlertEvaluator).evaluateWorkspace(w.ws, new Date(`${D(28)}T12:00:00.000Z`));
@@ -156,6 +193,60 @@ for (const { engine, skipReason } of testEngines()) {
       // An entry for today is manual too, not pending: no provider data can still change it.
       await w.manual({ accountId: selfHosted, day: TODAY, model: 'seat-licences', amount: '20' });
       expect((await w.summary(THIS_MONTH)).counts).toEqual(counts({ rows: 1, manual: 1 }));
+    });
+
+    it("counts a manual entry's amount toward budgets, uses it over the catalogue's price of its tokens, and never reprices it", async () => {
+      const w = await workspace('amount@ledger-sources.test');
+      const selfHosted = await w.connect('custom', 'self-hosted');
+      const openai = await w.connect('openai');
+      // A $300 monthly seat subscription: only an amount.
+      await w.manual({ accountId: selfHosted, day: D(1), model: 'team-subscription', amount: '300' });
+      // Tokens of a priced model and what they cost: the catalogue would say 1,000,000 × 0.00000015 + 100,000 × 0.0000006 = 0.21.
+      await w.manual({ accountId: openai, day: D(2), model: 'gpt-4o-mini', tokens: { inputUncached: 1_000_000, output: 100_000 }, amount: '0.5' });
+      // The same tokens without an amount: priced from the catalogue, 0.21.
+      await w.manual({ accountId: openai, day: D(3), model: 'gpt-4o-mini', tokens: { inputUncached: 1_000_000, output: 100_000 } });
+      // This month's subscription, for this month's budget.
+      await w.manual({ accountId: selfHosted, day: `${THIS_MONTH}-01`, model: 'team-subscription', amount: '300' });
+
+      const summary = await w.summary();
+      expect(summary).toMatchObject({ estimated: '300.71', reconciled: '300.5', estimatedIsLowerBound: false, counts: counts({ rows: 3, manual: 3 }) });
+      const estimatedOf = (rows: Breakdown[], key: string | null) => rows.find((r) => r.key === key)?.estimated;
+      expect(estimatedOf(summary.byModel, 'custom/team-subscription')).toBe('300');
+      expect(estimatedOf(summary.byModel, 'openai/gpt-4o-mini')).toBe('0.71');
+      expect(estimatedOf(summary.byAccount, selfHosted)).toBe('300');
+      expect(estimatedOf(summary.byProject, null)).toBe('300.71');
+      const daily = async (groupBy: string) => Object.fromEntries((await w.daily(groupBy)).map((p) => [`${p.day} ${p.key}`, p.estimated]));
+      expect(await daily('provider')).toEqual({ [`${D(1)} custom`]: '300', [`${D(2)} openai`]: '0.5', [`${D(3)} openai`]: '0.21' });
+      expect(await daily('model')).toEqual({ [`${D(1)} custom/team-subscription`]: '300', [`${D(2)} openai/gpt-4o-mini`]: '0.5', [`${D(3)} openai/gpt-4o-mini`]: '0.21' });
+      const [withAmount] = await w.events(D(2), openai);
+      expect(withAmount.estimate).toMatchObject({ status: 'manual', estimated: '0.5', priceSetId: null, lines: [expect.objectContaining({ priceSource: 'entered amount', amount: '0.5' })] });
+      const [withoutAmount] = await w.events(D(3), openai);
+      expect(withoutAmount.estimate).toMatchObject({ status: 'manual', estimated: '0.21', priceSetId: expect.any(String) });
+
+      // The workspace's budget counts this month's subscription; so does its forecast.
+      const created = await w.user.post(`/workspaces/${w.ws}/budgets`, { scope: { kind: 'workspace' }, amount: '1000' });
+      expect(created.status).toBe(201);
+      expect(created.body.budget).toMatchObject({ spent: '300', percentUsed: 30 });
+      expect(await w.budgets()).toEqual([expect.objectContaining({ id: created.body.budget.id, spent: '300', percentUsed: 30, month: THIS_MONTH })]);
+      const forecast = await w.user.get(`/workspaces/${w.ws}/forecast`);
+      expect(forecast.status).toBe(200);
+      expect(forecast.body.budgets).toEqual([expect.objectContaining({ budgetId: created.body.budget.id, spent: '300' })]);
+      expect(forecast.body.series[0].forecast.spent).toBe('300');
+
+      // A price change recomputes the tokens priced from the catalogue, never an entered amount.
+      const changed = await w.setPrice({ provider: 'openai', model: 'gpt-4o-mini', prices: { input: '0.000001', output: '0.000004' }, effectiveFrom: `${PREV}-01` });
+      expect(changed).toMatchObject({ rowsChanged: 1, recompute: { version: 2 } });
+      // A price for the subscription's own model changes nothing either: no recompute.
+      expect(await w.setPrice({ provider: 'custom', model: 'team-subscription', prices: { perRequest: '5' }, effectiveFrom: `${PREV}-01` })).toMatchObject({ rowsChanged: 0, recompute: null });
+
+      const after = await w.summary();
+      // 1,000,000 × 0.000001 + 100,000 × 0.000004 = 1.4 for the row without an amount.
+      expect(after).toMatchObject({ costVersion: 2, estimated: '301.9', reconciled: '300.5' });
+      expect(estimatedOf(after.byModel, 'custom/team-subscription')).toBe('300');
+      expect(await daily('provider')).toEqual({ [`${D(1)} custom`]: '300', [`${D(2)} openai`]: '0.5', [`${D(3)} openai`]: '1.4' });
+      expect((await w.events(D(1), selfHosted))[0].estimate).toMatchObject({ costVersion: 2, status: 'manual', estimated: '300', priceSetId: null });
+      expect((await w.budgets())[0]).toMatchObject({ spent: '300', percentUsed: 30 });
+      expect((await w.summary(THIS_MONTH)).estimated).toBe('300');
     });
 
     it("counts a CSV import's cost as billed wherever a per-request cost (Perplexity's usage.cost) is", async () => {

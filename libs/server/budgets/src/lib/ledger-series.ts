@@ -6,6 +6,13 @@ import { UsageQueries } from '@act/server/usage';
 
 const DAY = 86_400_000;
 
+/**
+ * Exact sums of the ledger's decimal strings: decimal.js rounds every result to 20 significant
+ * digits by default, and an estimate (or a manual entry's amount: up to 15 integer digits and 30
+ * decimals) can have more. 100 digits, like the pricing engine's `PriceDecimal`.
+ */
+const Exact = Decimal.clone({ precision: 100 });
+
 export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -41,8 +48,10 @@ export type SeriesGrouping = BudgetScopeKind;
 
 /**
  * Daily cost series from the usage ledger's read model, through `UsageQueries.dailySeries`
- * (current cost version, the estimate: tokens × the price catalogue). The workspace total is the
- * sum of the provider series. Unpriced rows count 0 in the estimate and are reported apart.
+ * (current cost version, the estimate: tokens × the price catalogue, and a manual entry's
+ * entered amount as it is — a $300 seat subscription counts $300 toward a budget). The workspace
+ * total is the sum of the provider series. Unpriced rows count 0 in the estimate and are
+ * reported apart.
  */
 export class LedgerSeries {
   private readonly queries: UsageQueries;
@@ -58,7 +67,7 @@ export class LedgerSeries {
     for (const point of series.points) {
       const key = grouping === 'workspace' ? null : point.key;
       const entry = byKey.get(key) ?? { days: new Map(), unpriced: new Map(), ...(point.provider ? { provider: point.provider, model: point.model } : {}) };
-      entry.days.set(point.day, (entry.days.get(point.day) ?? new Decimal(0)).plus(point.estimated));
+      entry.days.set(point.day, (entry.days.get(point.day) ?? new Exact(0)).plus(point.estimated));
       if (point.counts.unpriced > 0) entry.unpriced.set(point.day, (entry.unpriced.get(point.day) ?? 0) + point.counts.unpriced);
       byKey.set(key, entry);
     }
@@ -77,7 +86,7 @@ export class LedgerSeries {
 
 /** The exact sum of a series over [from, to). */
 export function spentBetween(days: readonly DailyCost[], from: string, toExclusive: string): string {
-  let total = new Decimal(0);
+  let total = new Exact(0);
   for (const { day, cost } of days) if (day >= from && day < toExclusive) total = total.plus(cost.toString());
   return total.toFixed();
 }

@@ -4,8 +4,10 @@ import { AuditQueries } from './audit-queries';
 import { CostVersionQueries } from './cost-version-queries';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { repriceRows, selectScopeRows } from './repricing';
+import { PriceChanges } from './price-changes';
 import { PricingCommands } from './pricing-commands';
 import { PricingQueries } from './pricing-queries';
+import { sum } from './query-support';
 import { cost, openHarness, usage, type LedgerHarness } from './testing/ledger-test-kit';
 import { UsageQueries } from './usage-queries';
 
@@ -181,7 +183,7 @@ describeOnEachEngine('cost estimates', (database) => {
     expect(summary.byProject.find((r) => r.key === 'p3')).toMatchObject({ estimated: '0', counts: { rows: 0 } });
   });
 
-  it('a manual entry is manual: with an amount or only priced quantities, on its own day too; unpriced only for unpriced quantities without an amount', async () => {
+  it('a manual entry is manual: its amount is its estimate; without one, priced from its quantities, on its own day too; unpriced only for unpriced quantities without an amount', async () => {
     const manual = (accountId: string, overrides: Parameters<typeof usage>[0]) =>
       usage({ accountId, source: 'manual', tokens: {}, units: {}, ...overrides });
     await h.record.handle([
@@ -189,32 +191,107 @@ describeOnEachEngine('cost estimates', (database) => {
       manual('m-req', { provider: 'custom', model: 'llama-3.1-70b', units: { requests: 1 }, reportedCost: { amount: '12.5', currency: 'USD' } }),
       manual('m-tok', { provider: 'custom', model: 'llama-3.1-70b', tokens: { output: 10 } }),
       manual('m-pri', { tokens: { inputUncached: 1000 }, final: false }),
+      // Priced tokens and an amount: the amount is what they cost, not the catalogue's 0.00015.
+      manual('m-amt', { tokens: { inputUncached: 1000 }, reportedCost: { amount: '0.000123456789012345678901234567', currency: 'USD' } }),
       // A deleted entry (all zero, no amount) of an unknown model: nothing unpriced is left.
       manual('m-del', { model: 'gone-subscription' }),
     ]);
     await h.drain();
-    const rows = await db().query<{ account_id: string; status: string; estimated: string | null }>(
-      'select account_id, status, estimated::text from cost_estimates order by account_id',
+    const rows = await db().query<{ account_id: string; status: string; estimated: string | null; price_set_id: string | null; detail: unknown }>(
+      'select account_id, status, trim_scale(estimated)::text as estimated, price_set_id, detail from cost_estimates order by account_id',
     );
+    const byAccount = Object.fromEntries(rows.map((r) => [r.account_id, r]));
     expect(Object.fromEntries(rows.map((r) => [r.account_id, [r.status, r.estimated]]))).toEqual({
+      'm-amt': ['manual', '0.000123456789012345678901234567'],
       'm-del': ['manual', null],
       'm-pri': ['manual', '0.00015'],
-      'm-req': ['manual', null],
-      'm-sub': ['manual', null],
+      'm-req': ['manual', '12.5'],
+      'm-sub': ['manual', '300'],
       'm-tok': ['unpriced', null],
     });
-    const summary = await new UsageQueries(db()).monthSummary('ws1', '2026-10');
-    expect(summary.counts).toEqual({ rows: 5, estimated: 0, manual: 4, unpriced: 1, pending: 0 });
+    // Where the figure came from: one cost line, the entered amount; no price version.
+    expect(byAccount['m-sub']).toMatchObject({
+      price_set_id: null,
+      detail: { lines: [{ class: 'amount', quantity: 1, unitPrice: '300', amount: '300', priceSource: 'entered amount' }], unpriced: [], flags: [] },
+    });
+    expect(byAccount['m-amt'].detail).toEqual({
+      lines: [{ class: 'amount', quantity: 1, unitPrice: '0.000123456789012345678901234567', amount: '0.000123456789012345678901234567', priceSource: 'entered amount' }],
+      unpriced: [],
+      flags: [],
+    });
+    const queries = new UsageQueries(db());
+    const summary = await queries.monthSummary('ws1', '2026-10');
+    expect(summary.counts).toEqual({ rows: 6, estimated: 0, manual: 5, unpriced: 1, pending: 0 });
+    // 300 + 12.5 + 0.00015 + 0.000123456789012345678901234567, exactly.
+    expect(summary.estimated).toBe('312.500273456789012345678901234567');
+    const series = await queries.dailySeries('ws1', { from: '2026-10-05', to: '2026-10-05', groupBy: 'provider' });
+    expect(sum(series.points.map((p) => p.estimated))).toBe('312.500273456789012345678901234567');
+    // The audit: estimated = reconciled for an entry with an amount.
+    const cell = (await new AuditQueries(db()).month('ws1', '2026-10')).cells.find((c) => c.accountId === 'm-sub');
+    expect(cell).toMatchObject({ estimated: '300', reconciled: '300', difference: '0', status: 'reconciled' });
 
-    // Any price change puts the unknown models' rows in a recompute's scope: repriced (in the
-    // database, as the worker and the preview do, and in JS, as an activation in a rebuild does),
-    // every row keeps the status it got on arrival.
-    const change = { provider: 'openai', model: 'gpt-4o', prices: { input: '0.000002', output: '0.000008' }, effectiveFrom: '2026-10-01' };
-    const preview = await new CostVersionQueries(db()).preview('ws1', change);
-    expect(preview).toMatchObject({ rowsInScope: 5, rowsChanged: 0 });
-    const scope = { workspaceId: 'ws1', before: null, basedOn: 0n, hypothetical: change };
-    expect(await selectScopeRows(db(), scope)).toHaveLength(5);
-    expect(repriceRows(await selectScopeRows(db(), scope), await loadPriceCatalogue(db()))).toEqual([]);
+    // Any price change puts the unknown models' rows (and the entered amounts, which have no price
+    // identity) in a recompute's scope: repriced (in the database, as the worker and the preview
+    // do, and in JS, as an activation in a rebuild does), every row keeps the figures and status
+    // it got on arrival.
+    const catalogue = await loadPriceCatalogue(db());
+    for (const change of [
+      { provider: 'openai', model: 'gpt-4o', prices: { input: '0.000002', output: '0.000008' }, effectiveFrom: '2026-10-01' },
+      // Prices for the very models the entries name: an entered amount still does not move.
+      { provider: 'custom', model: 'llama-3.1-70b', prices: { perRequest: '1', output: '0.01' }, effectiveFrom: '2026-10-01' },
+      { provider: 'openai', model: 'gpt-4o-mini', prices: { input: '0.001' }, effectiveFrom: '2026-10-01' },
+    ]) {
+      const preview = await new CostVersionQueries(db()).preview('ws1', change);
+      const scope = { workspaceId: 'ws1', before: null, basedOn: 0n, hypothetical: change };
+      const inScope = await selectScopeRows(db(), scope);
+      expect(inScope.length).toBeGreaterThanOrEqual(5);
+      expect(preview.rowsInScope).toBe(inScope.length);
+      const changed = repriceRows(inScope, catalogue).map((r) => r.accountId);
+      // Only rows priced from their quantities can change (in JS, the hypothetical price is not in the catalogue: none).
+      expect(changed).toEqual([]);
+      const previewChanged = preview.byMonthAndModel.map((r) => r.model);
+      expect({ change: change.model, previewChanged }).toEqual({
+        change: change.model,
+        previewChanged: { 'gpt-4o': [], 'llama-3.1-70b': ['llama-3.1-70b'], 'gpt-4o-mini': ['gpt-4o-mini-2024-07-18'] }[change.model],
+      });
+      // The one llama row that moves is m-tok (its tokens get a price), never m-req (its amount).
+      if (change.model === 'llama-3.1-70b') expect(preview.byMonthAndModel).toEqual([expect.objectContaining({ rows: 1, becamePriced: 1, before: '0', after: '0.1' })]);
+      // m-pri moves, m-amt (the same tokens, with an amount) does not.
+      if (change.model === 'gpt-4o-mini') expect(preview.byMonthAndModel).toEqual([expect.objectContaining({ rows: 1, before: '0.00015', after: '1' })]);
+    }
+  });
+
+  it('a price change applied by a recompute never reprices a manual entry with an amount', async () => {
+    const manual = (accountId: string, overrides: Parameters<typeof usage>[0]) =>
+      usage({ accountId, source: 'manual', tokens: {}, units: {}, ...overrides });
+    await h.record.handle([
+      manual('m-sub', { model: 'team-subscription', reportedCost: { amount: '300', currency: 'USD' } }),
+      manual('m-amt', { tokens: { inputUncached: 1000 }, reportedCost: { amount: '0.5', currency: 'USD' } }),
+      manual('m-pri', { tokens: { inputUncached: 1000 } }),
+    ]);
+    await h.drain();
+    const queries = new UsageQueries(db());
+    expect((await queries.monthSummary('ws1', '2026-10')).estimated).toBe('300.50015');
+
+    for (const change of [
+      { provider: 'openai', model: 'gpt-4o-mini', prices: { input: '0.001' }, effectiveFrom: '2026-10-01' },
+      { provider: 'openai', model: 'team-subscription', prices: { input: '1' }, effectiveFrom: '2026-10-01' },
+    ]) {
+      await new PriceChanges(h.store, db()).apply('ws1', change, { actor: 'user-1', now: new Date('2026-11-02T10:00:00.000Z') });
+      await h.drain();
+    }
+    const summary = await queries.monthSummary('ws1', '2026-10');
+    // Only m-pri was repriced: 1000 × 0.001.
+    expect(summary).toMatchObject({ estimated: '301.5', costVersion: 2, currentCostVersion: 2 });
+    const rows = await db().query<{ account_id: string; estimated: string; valid_from: number; valid_to: number | null }>(
+      'select account_id, trim_scale(estimated)::text as estimated, valid_from, valid_to from cost_estimates order by account_id, valid_from',
+    );
+    expect(rows.map((r) => [r.account_id, r.estimated, r.valid_from, r.valid_to])).toEqual([
+      ['m-amt', '0.5', 1, null],
+      ['m-pri', '0.00015', 1, 2],
+      ['m-pri', '1', 2, null],
+      ['m-sub', '300', 1, null],
+    ]);
   });
 
   it('price catalogue: search in force on a day with override precedence, history per model', async () => {

@@ -161,7 +161,7 @@ describeOnEachEngine('usage ledger replay', (database) => {
         for (const { data } of latest.values()) {
           const key = `${data.workspaceId}|${data.day.slice(0, 7)}`;
           const entry = expected.get(key) ?? { estimated: new Decimal(0), unpriced: 0, pending: 0, manual: 0, rows: 0 };
-          const priced = priceLedgerUsage({ ...data, billed: data.reportedCost != null }, catalogue);
+          const priced = priceLedgerUsage({ ...data, billedAmount: data.reportedCost?.amount ?? null }, catalogue);
           if (priced.estimated !== null) entry.estimated = entry.estimated.plus(priced.estimated);
           entry.rows += 1;
           if (priced.status === 'unpriced') entry.unpriced += 1;

@@ -14,7 +14,10 @@ import { openHarness, usage, type LedgerHarness } from './testing/ledger-test-ki
  * figures, status, notes and detail, and the preview's sums (also inside the database) must be
  * theirs. Varied rows (every quantity class, zeros, tiers, long
  * context, manual and pending rows, unknown models, rows with and without a billed amount) are
- * repriced both ways and compared.
+ * repriced both ways and compared. A manual entry with an amount is estimated at that amount
+ * (ledger-pricing.ts), so no price change moves it: to compare the two ways on such rows too,
+ * some are first set back to figures an older projection stored (priced from the catalogue, or
+ * unpriced), which both must bring back to the exact amount with the same "entered amount" line.
  */
 
 /** A small deterministic generator, so a failure names a seed that reproduces it. */
@@ -40,6 +43,8 @@ const MODELS = [
 const TIERS: readonly ServiceTier[] = ['standard', 'standard', 'batch', 'priority', 'flex'];
 const CONTEXTS: readonly ContextTier[] = ['standard', 'standard', 'long'];
 const SOURCES: readonly UsageSource[] = ['usage-api', 'request-log', 'manual'];
+/** Billed amounts: none mostly; small, large, zero, and the finest and largest an amount may be. */
+const AMOUNTS = [null, null, null, '1.25', '300', '12.50', '0', '0.000000000000000000000000000001', '999999999999999.999999999999999999999999999999'];
 
 /** New prices for every priced model, from a bare sheet to one with every kind of price. */
 const CHANGES = [
@@ -99,7 +104,7 @@ describeOnEachEngine('repricing inside the database', (database) => {
           contextTier: g.pick(CONTEXTS),
           source: g.pick(SOURCES),
           final: g.pick([true, true, false]),
-          reportedCost: g.pick([null, null, { amount: '1.25', currency: 'USD' }]),
+          reportedCost: ((amount) => (amount === null ? null : { amount, currency: 'USD' }))(g.pick(AMOUNTS)),
           observedAt: '2026-11-01T00:00:00.000Z',
           tokens: {
             inputUncached: g.quantity(),
@@ -122,6 +127,21 @@ describeOnEachEngine('repricing inside the database', (database) => {
     }
     await h.record.handle(events);
     await h.drain();
+    // Manual entries with an amount, on the first half of the month, as an older version of the
+    // projection stored them: unpriced (no price for the model) or the catalogue's figure.
+    const stale = await db().query<{ account_id: string; day: string; request_type: string }>(
+      `update cost_estimates e
+          set status = case when e.match is null then 'unpriced' else 'manual' end,
+              estimated = case when e.match is null then null else coalesce(e.estimated, 0) + 0.001 end,
+              price_set_id = case when e.match is null then null else 'an-older-price-set' end,
+              detail = '{"lines":[],"unpriced":[],"flags":[]}'::json
+         from usage_latest u
+        where u.workspace_id = e.workspace_id and u.account_id = e.account_id and u.day = e.day
+          and u.request_type = e.request_type and u.source = 'manual' and u.reported_cost is not null
+          and e.day < '2026-10-15'
+       returning e.account_id, e.day::text as day, e.request_type`,
+    );
+    expect(stale.length).toBeGreaterThan(5);
     const pricing = new PricingCommands(h.store);
     for (const change of CHANGES) await pricing.setPrice({ workspaceId: 'ws1', effectiveFrom: '2026-10-01', ...change });
     await h.drain();
@@ -149,6 +169,33 @@ describeOnEachEngine('repricing inside the database', (database) => {
     );
     // Most rows change; the unknown model's stay unpriced and are not staged by either.
     expect(expected.length).toBeGreaterThan(250);
+    // The manual entries with an amount: the stale ones are set back to their amount, exactly,
+    // with one "entered amount" line; the others are left alone, whatever the new prices.
+    const amounts = new Map(
+      (
+        await db().query<{ key: string; amount: string }>(
+          `select account_id || '|' || day::text || '|' || request_type as key, reported_cost::text as amount from usage_latest
+            where source = 'manual' and reported_cost is not null`,
+        )
+      ).map((r) => [r.key, r.amount]),
+    );
+    const keyOf = (r: { accountId: string; day: string; requestType: string }) => `${r.accountId}|${r.day}|${r.requestType}`;
+    const enteredRows = expected.filter((row) => amounts.has(keyOf(row)));
+    expect(enteredRows.map(keyOf).sort()).toEqual(stale.map((r) => keyOf({ accountId: r.account_id, day: r.day, requestType: r.request_type })).sort());
+    for (const row of enteredRows) {
+      const amount = str(dec(amounts.get(keyOf(row))));
+      expect(row.after).toEqual({
+        status: 'manual',
+        estimated: amount,
+        priceSetId: null,
+        priceProvider: null,
+        priceModel: null,
+        match: null,
+        note: null,
+        detail: { lines: [{ class: 'amount', quantity: 1, unitPrice: amount, amount, priceSource: 'entered amount' }], unpriced: [], flags: [] },
+      });
+    }
+    expect(new Set(enteredRows.map((row) => row.after.estimated)).size).toBeGreaterThan(3);
     expect(staged).toEqual(
       expected.map((row) => ({
         account_id: row.accountId,

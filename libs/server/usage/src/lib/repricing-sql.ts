@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@act/server/database';
 import type { PriceCatalogue } from '@act/domain/pricing';
 import type { ContextTier, OtherUnits, ServiceTier, TokenCounts, UsageSource } from '@act/domain/usage';
-import { priceLedgerUsage } from './ledger-pricing';
+import { ENTERED_AMOUNT_CLASS, priceLedgerUsage } from './ledger-pricing';
 import { scopePageSql, type RepriceScope, type RowKey } from './repricing';
 
 /*
@@ -18,6 +18,11 @@ import { scopePageSql, type RepriceScope, type RowKey } from './repricing';
  * `priceLedgerUsage`, the one definition of pricing, prices one representative per shape here; SQL then multiplies each
  * row's quantities by its shape's unit prices, exactly (NUMERIC, like decimal.js at 100 digits:
  * neither rounds). A test reprices varied rows both ways and compares every column.
+ *
+ * One line is not quantity × a price of the shape: a manual entry with an amount is estimated
+ * at that amount (ledger-pricing.ts), one line "entered amount" of 1 × the amount, whatever
+ * its quantities. Its shape (source `manual`, billed) is priced with a placeholder amount, and
+ * SQL puts each row's own amount (`reported_cost`) in the line instead.
  */
 
 /** Quantity columns of `usage_latest` in the engine's class names; the order of the mask's characters. */
@@ -37,12 +42,15 @@ const CLASS_COLUMNS: readonly (readonly [keyof TokenCounts | keyof OtherUnits, s
 ];
 
 const MASK_SQL = CLASS_COLUMNS.map(([, column]) => `case when u.${column} <> 0 then '1' else '0' end`).join(' || ');
-const QUANTITY_SQL = `case l.class ${CLASS_COLUMNS.map(([cls, column]) => `when '${cls}' then p.${column}`).join(' ')} end`;
+const QUANTITY_SQL = `case l.class ${CLASS_COLUMNS.map(([cls, column]) => `when '${cls}' then p.${column}`).join(' ')}
+  when '${ENTERED_AMOUNT_CLASS}' then 1 end`;
+/** A line's unit price: the shape's, or the row's own amount on an entered amount's line. */
+const UNIT_PRICE_SQL = `case when l.class = '${ENTERED_AMOUNT_CLASS}' then p.reported_cost else l.unit_price::numeric end`;
 
 /** What the page keeps of each row in scope: its current estimate, its quantities and its shape. */
 const PAGE_COLUMNS = `e.account_id, e.day, e.request_type, e.provider, e.model, e.project, e.usage_event_id, e.status, e.estimated,
   e.price_set_id, ${CLASS_COLUMNS.map(([, column]) => `u.${column}`).join(', ')}, u.service_tier, u.context_tier, u.source, u.final,
-  u.reported_cost is not null as billed, ${MASK_SQL} as mask`;
+  u.reported_cost, u.reported_cost is not null as billed, ${MASK_SQL} as mask`;
 
 const SHAPE_KEY = ['provider', 'model', 'day', 'service_tier', 'context_tier', 'source', 'final', 'billed', 'mask'] as const;
 
@@ -54,7 +62,7 @@ interface ShapeRow {
   context_tier: string;
   source: string;
   final: boolean;
-  /** The row carries its own billed amount (a manual entry's status depends on it: ledger-pricing.ts). */
+  /** The row carries its own billed amount (a manual entry's estimate and status depend on it: ledger-pricing.ts). */
   billed: boolean;
   mask: string;
 }
@@ -228,11 +236,11 @@ function repricedSql(options: { readonly detail: boolean; readonly shapes: strin
   // json, not jsonb: the estimates store `detail` as json (usage-ledger.projection.ts).
   const lineDetail = options.detail
     ? `, json_agg(case when l.note is null
-                       then json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
-                                              'amount', trim_scale(q.n * l.unit_price::numeric)::text,
+                       then json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', q.unit_price,
+                                              'amount', trim_scale(q.n * q.price)::text,
                                               'priceSource', l.price_source)
-                       else json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', l.unit_price,
-                                              'amount', trim_scale(q.n * l.unit_price::numeric)::text,
+                       else json_build_object('class', l.class, 'quantity', q.n, 'unitPrice', q.unit_price,
+                                              'amount', trim_scale(q.n * q.price)::text,
                                               'priceSource', l.price_source, 'note', l.note) end
                   order by l.ord) filter (where l.kind = 'line') as lines,
          json_agg(json_build_object('class', l.class, 'quantity', q.n, 'reason', l.reason) order by l.ord)
@@ -253,8 +261,13 @@ function repricedSql(options: { readonly detail: boolean; readonly shapes: strin
          from reprice_page p
          join shapes s on (${SHAPE_KEY.map((k) => `s.${k}`).join(', ')}) = (${SHAPE_KEY.map((k) => `p.${k}`).join(', ')})
          cross join lateral (
-           select sum(q.n * l.unit_price::numeric) filter (where l.kind = 'line') as total${lineDetail}
-             from lines l cross join lateral (select ${QUANTITY_SQL} as n) q
+           select sum(q.n * q.price) filter (where l.kind = 'line') as total${lineDetail}
+             from lines l
+             cross join lateral (select ${QUANTITY_SQL} as n, ${UNIT_PRICE_SQL} as price) q0
+             cross join lateral (select q0.n, q0.price,
+                                        -- As the cost engine writes it: the shape's text, or the amount normalized.
+                                        case when l.class = '${ENTERED_AMOUNT_CLASS}' then trim_scale(q0.price)::text
+                                             else l.unit_price end as unit_price) q
             where l.shape = s.shape
          ) d
      )`;
@@ -279,7 +292,8 @@ function priceShapes(workspaceId: string, shapes: readonly ShapeRow[], catalogue
         contextTier: shape.context_tier as ContextTier,
         source: shape.source as UsageSource,
         final: shape.final,
-        billed: shape.billed,
+        // A placeholder: an entered amount's line takes each row's own amount in SQL.
+        billedAmount: shape.billed ? '0' : null,
       },
       catalogue,
     );

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@act/server/database';
-import { pricedUsageFingerprint, type PriceCatalogue, type PricedUsage } from '@act/domain/pricing';
+import { pricedUsageFingerprint, type PriceCatalogue } from '@act/domain/pricing';
 import type { ContextTier, ServiceTier, UsageSource } from '@act/domain/usage';
-import { priceLedgerUsage, type LedgerUsageInput } from './ledger-pricing';
+import { priceLedgerUsage, type LedgerPricedUsage, type LedgerUsageInput } from './ledger-pricing';
 
 /*
  * Repricing: which current estimate rows of a workspace a set of price changes may affect, and
@@ -16,7 +16,9 @@ import { priceLedgerUsage, type LedgerUsageInput } from './ledger-pricing';
  * priced under, or the model id as reported (an override), or any model at all when the row is
  * unpriced or matched by alias (a new catalogue entry may resolve it). Everything else is
  * provably unchanged and never read, so a price change touches only the days and models it
- * concerns.
+ * concerns. A manual entry with an amount is estimated at that amount with no price
+ * (ledger-pricing.ts): it has no price identity, so it is in scope like an unpriced row, and
+ * repricing it always gives the figures it has, so it is never changed.
  */
 
 /**
@@ -77,7 +79,7 @@ export interface RepricedRow extends RowKey {
   readonly project: string | null;
   readonly usageEventId: string;
   readonly before: { readonly status: string; readonly estimated: string | null; readonly priceSetId: string | null };
-  readonly after: PricedUsage;
+  readonly after: LedgerPricedUsage;
 }
 
 const SCOPE_ROW_COLUMNS = `e.account_id, e.day::text as day, e.request_type, e.provider, e.model, e.project, e.usage_event_id,
@@ -85,7 +87,7 @@ const SCOPE_ROW_COLUMNS = `e.account_id, e.day::text as day, e.request_type, e.p
   u.input_uncached::text, u.input_cached_read::text, u.cache_write_5m::text, u.cache_write_1h::text,
   u.output::text, u.reasoning::text, u.requests::text, u.images::text, u.audio_seconds::text,
   u.characters::text, u.search_queries::text, u.web_search_calls::text,
-  u.service_tier, u.context_tier, u.source, u.final, u.reported_cost is not null as billed`;
+  u.service_tier, u.context_tier, u.source, u.final, u.reported_cost::text as billed_amount`;
 
 /** The rows in scope, `columns` of `cost_estimates e` joined with `usage_latest u`; counted when `columns` is null. */
 const SCOPE_SQL = (withCursor: boolean, withLimit: boolean, columns: string | null) => `
@@ -226,7 +228,7 @@ function toScopeRow(workspaceId: string, r: Record<string, string | boolean | nu
       contextTier: text('context_tier') as ContextTier,
       source: text('source') as UsageSource,
       final: r['final'] as boolean,
-      billed: r['billed'] as boolean,
+      billedAmount: r['billed_amount'] === null ? null : normalizeDecimal(r['billed_amount'] as string),
     },
   };
 }

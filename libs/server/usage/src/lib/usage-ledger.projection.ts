@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '@act/server/database';
 import type { RecordedEvent } from '@act/server/event-store';
 import type { Projection, ProjectionContext } from '@act/server/projections';
-import { PRICE_SET, type PriceCatalogue, type PriceSetData, type PricedUsage } from '@act/domain/pricing';
+import { PRICE_SET, type PriceCatalogue, type PriceSetData } from '@act/domain/pricing';
 import {
   COST_REPORTED,
   COST_VERSION_ACTIVATED,
@@ -17,7 +17,7 @@ import {
   type UsageLedgerEvent,
   type UsageObserved,
 } from '@act/domain/usage';
-import { priceLedgerUsage } from './ledger-pricing';
+import { priceLedgerUsage, type LedgerPricedUsage } from './ledger-pricing';
 import { chainPriceSets, loadPriceCatalogue, PRICE_CHAIN_START } from './price-catalogue-cache';
 import { repriceRows, selectScopeRows, withoutJit, type RepricedRow } from './repricing';
 import { hasStagedRows, STAGED_INPUT_SQL } from './recompute-staging';
@@ -54,7 +54,10 @@ export const usageLedgerProjection: Projection = {
   // v6: a manual entry's estimate is `manual` (was `unpriced` when its model had no price, e.g.
   // an amount-only subscription; `pending` on its own day): see ledger-pricing.ts. Stored
   // statuses and month-group counts change, so existing read models are rebuilt.
-  version: 6,
+  // v7: a manual entry with an amount is estimated at that amount (was: priced from its
+  // quantities, or null), with an "entered amount" cost line: see ledger-pricing.ts. Stored
+  // estimates, month-group sums and details change, so existing read models are rebuilt.
+  version: 7,
   tables: [
     'usage_latest',
     'cost_latest',
@@ -520,11 +523,11 @@ function estimateRow({ id, data }: UsageObserved, position: bigint, catalogue: P
     project: data.project ?? null,
     usage_event_id: id,
     estimated_at: String(position),
-    ...pricedColumns(priceLedgerUsage({ ...data, billed: data.reportedCost != null }, catalogue)),
+    ...pricedColumns(priceLedgerUsage({ ...data, billedAmount: data.reportedCost?.amount ?? null }, catalogue)),
   };
 }
 
-function pricedColumns(priced: PricedUsage) {
+function pricedColumns(priced: LedgerPricedUsage) {
   return {
     status: priced.status,
     estimated: priced.estimated,
