@@ -320,7 +320,8 @@ for (const { engine, skipReason } of testEngines()) {
       gpt4oP2: reference(GPT4O, { uncached: 2000, output: 100 }),
       haikuP1: reference(HAIKU, { uncached: 1000, cached: 500, write5m: 200, output: 300 }),
       haikuP2: reference(HAIKU, { uncached: 4000, output: 800 }),
-      manualP2: reference(HAIKU, { uncached: 10_000, output: 1000 }),
+      // A manual entry's amount is its cost (MANUAL_BILLED, below), whatever its tokens would cost.
+      manualP2: new D('0.02'),
       manualP3: reference(HAIKU, { uncached: 500 }),
     };
     const prevEstimated = sum(Object.values(expected));

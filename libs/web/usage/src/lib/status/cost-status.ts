@@ -22,7 +22,7 @@ export const COST_STATUS_INFO: Record<CostStatus, CostStatusInfo> = {
   },
   manual: {
     label: 'Manual',
-    description: 'Entered by hand or imported from a file.',
+    description: 'Entered by hand: the amount entered is the cost; an entry without an amount is priced from its quantities. Imported files are priced like other usage.',
   },
   unpriced: {
     label: 'Unpriced',
