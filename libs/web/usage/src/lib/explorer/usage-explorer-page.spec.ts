@@ -148,11 +148,37 @@ describe('UsageExplorerPage', () => {
       accountId: 'acc1',
       requestType: null,
       costVersion: 1,
-      items: [{ accountId: 'acc1', ...observationFixture() }],
+      items: [
+        { accountId: 'acc1', ...observationFixture() },
+        // A manual entry's amount is its cost: no price version, the amount entered.
+        {
+          accountId: 'acc1',
+          ...observationFixture({
+            eventId: 'ev2',
+            source: 'manual',
+            reportedCost: '300',
+            estimate: {
+              costVersion: 1,
+              status: 'manual',
+              estimated: '300',
+              priceSetId: null,
+              priceEffectiveFrom: null,
+              priceSource: null,
+              priceIdentity: null,
+              match: null,
+              note: null,
+              lines: [],
+              unpriced: [],
+              flags: [],
+            },
+          }),
+        },
+      ],
       nextCursor: null,
     });
     await settle();
 
+    expect(allByTestId(el, 'observation-price-version').map((cell) => cell.textContent?.trim())[1]).toBe('entered amount');
     expect(text(el, 'observation-source')).toBe('request-log');
     expect(text(el, 'observation-estimated')).toBe('$0.00027');
     expect(text(el, 'observation-price-version')).toContain('catalogue from 2024-07-18');

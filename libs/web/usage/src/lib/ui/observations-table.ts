@@ -105,6 +105,8 @@ function summary(counts: Record<string, number> | undefined, labels: Record<stri
                 </span>
                 <span class="muted">cost version {{ row.estimate.costVersion }}</span>
               </div>
+            } @else if (row.estimate?.status === 'manual' && row.estimate?.estimated !== null) {
+              <span class="muted small" data-testid="observation-price-version">entered amount</span>
             } @else {
               <span class="muted small" data-testid="observation-price-version">no price</span>
             }
