@@ -609,6 +609,32 @@ for (const { engine, skipReason } of testEngines()) {
       expect(problem(await mia.call('POST', `/workspaces/${ws}/recomputes?dryRun=false`, change), 403).detail).toMatch(/accounts\.manage/);
     });
 
+    it('says in the preview which usage a change on a model alias does not reach: a dated id with a catalogue price of its own', async () => {
+      // Usage is recorded as gpt-4o-mini-2024-07-18, which the catalogue prices as itself: an
+      // override on gpt-4o-mini reprices none of it, and the preview names it with its rows and estimate.
+      const alias = await mia.call('POST', `/workspaces/${ws}/recomputes?dryRun=true`, { ...change, model: 'gpt-4o-mini' });
+      expect(alias.status).toBe(200);
+      expect(alias.body).toMatchObject({ rowsChanged: 0, byMonthAndModel: [] });
+      expect(alias.body.unaffectedVariants).toEqual([{ provider: 'openai', model: MINI, rows: 2, estimated: expect.any(String) }]);
+      eq(alias.body.unaffectedVariants[0].estimated, expected.miniP1.plus(miniTodayBefore));
+      // From a later day on, only the usage from that day counts.
+      const later = await mia.call('POST', `/workspaces/${ws}/recomputes?dryRun=true`, { ...change, model: 'gpt-4o-mini', effectiveFrom: `${thisMonth}-01` });
+      expect(later.body.unaffectedVariants).toEqual([{ provider: 'openai', model: MINI, rows: 1, estimated: expect.any(String) }]);
+      eq(later.body.unaffectedVariants[0].estimated, miniTodayBefore);
+      // A change on the dated id itself reaches its usage: nothing to warn about.
+      const dated = await mia.call('POST', `/workspaces/${ws}/recomputes?dryRun=true`, change);
+      expect(dated.body).toMatchObject({ rowsChanged: 2, unaffectedVariants: [] });
+      // Without a price change (the recorded ones not reflected yet) there is no model to compare with.
+      expect((await mia.post(`/workspaces/${ws}/recomputes?dryRun=true`)).body.unaffectedVariants).toEqual([]);
+
+      const doc = await (await fetch(`${t.base}/api/docs-json`)).json();
+      const previewSchema = doc.components.schemas.RecomputePreviewResponse;
+      expect(previewSchema.required).toContain('unaffectedVariants');
+      expect(previewSchema.properties.unaffectedVariants).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/UnaffectedVariantResponse' } });
+      expect(previewSchema.properties.unaffectedVariants.description).toContain('gpt-4o-mini-2024-07-18');
+      expect(doc.components.schemas.UnaffectedVariantResponse.required).toEqual(expect.arrayContaining(['provider', 'model', 'rows', 'estimated']));
+    });
+
     it('applies it: 202 with the recompute, progress reaches done, the new version differs, the old one stays queryable', async () => {
       const reply = await alice.call('POST', `/workspaces/${ws}/recomputes?dryRun=false`, change, { 'idempotency-key': 'change-1' });
       expect(reply.status).toBe(202);

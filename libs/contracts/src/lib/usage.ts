@@ -276,6 +276,13 @@ export interface RecomputePreviewDto {
   delta: DecimalString;
   byMonth: { month: string; before: DecimalString; after: DecimalString; delta: DecimalString; rows: number; closed: boolean }[];
   byMonthAndModel: CostDeltaRowDto[];
+  /**
+   * Usage recorded under a dated or versioned variant of the changed model (`gpt-4o-mini-2024-07-18`,
+   * `-0125`, `-latest` for `gpt-4o-mini`, same provider) that has a catalogue price of its own, so the
+   * change does not reach it: rows on or after `effectiveFrom` and their current estimate. Empty
+   * without a price change.
+   */
+  unaffectedVariants: { provider: string; model: string; rows: number; estimated: DecimalString }[];
 }
 
 /** `GET /workspaces/{ws}/usage/events`: one current observation behind a cell, with its account. */

@@ -51,7 +51,9 @@ export class RecomputesController {
       'reflects yet (a catalogue refresh, an instance-wide override). dryRun=true answers 200 with the effect per month and model and ' +
       'writes nothing (every member). dryRun=false needs accounts.manage (owners, admins): it sets the price (as POST …/prices) and starts ' +
       'the recompute, answering 202 with its id and the position to wait for; follow it at GET …/recomputes/{id}. ' +
-      'One recompute runs at a time per workspace: a change made meanwhile is queued behind it (queuedBehind).',
+      'One recompute runs at a time per workspace: a change made meanwhile is queued behind it (queuedBehind). ' +
+      'The preview of a price change also lists unaffectedVariants: usage recorded under a dated or versioned id of the same model ' +
+      '(gpt-4o-mini-2024-07-18 for gpt-4o-mini) that has its own catalogue price, which the change does not reach.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Accepted and not needed: the same price change is recorded once.' })
   @ApiOkResponse({ description: 'dryRun=true: the preview.', schema: { $ref: getSchemaPath(RecomputePreviewResponse) } })

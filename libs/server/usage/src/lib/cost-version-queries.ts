@@ -8,7 +8,13 @@ import type {
 } from '@act/contracts';
 import type Decimal from 'decimal.js';
 import { DomainRuleViolation } from '@act/domain/event-sourcing';
-import { priceSetEvent, type PriceSheetStrings } from '@act/domain/pricing';
+import {
+  priceSetEvent,
+  resolveModel,
+  type CatalogueEntry,
+  type CatalogueIndex,
+  type PriceSheetStrings,
+} from '@act/domain/pricing';
 import type { SqlExecutor } from '@act/server/database';
 import { loadPriceCatalogue } from './price-catalogue-cache';
 import { dec, requireDay, str, sum } from './query-support';
@@ -191,6 +197,7 @@ export class CostVersionQueries {
     const closed = new Set(
       (await this.sql.query<{ month: string }>('select month from period_closes where workspace_id = $1', [workspaceId])).map((r) => r.month),
     );
+    const unaffectedVariants = change ? await this.unaffectedVariants(workspaceId, change, catalogue.index) : [];
     const byMonthAndModel = perMonthAndModel.groups().map(
       ([[month, provider, model], agg]): CostDeltaRowDto => ({ month, provider, model, ...agg }),
     );
@@ -211,7 +218,35 @@ export class CostVersionQueries {
       delta: sum(byMonth.map((m) => m.delta)),
       byMonth,
       byMonthAndModel,
+      unaffectedVariants,
     };
+  }
+
+  /**
+   * The workspace's usage on or after `change.effectiveFrom` recorded under a dated or versioned
+   * variant of the changed model that keeps a price of its own (`unaffectedVariant`): one grouped
+   * statement over the candidate model ids (those containing the changed id), judged per id.
+   * A manual entry with an amount is left out: it costs its amount whatever the price.
+   */
+  private async unaffectedVariants(
+    workspaceId: string,
+    change: PriceChangePreview,
+    index: CatalogueIndex,
+  ): Promise<RecomputePreviewDto['unaffectedVariants']> {
+    const groups = await this.sql.query<{ provider: string; model: string; rows: number; estimated: string }>(
+      `select provider, model, count(*)::integer as rows, coalesce(sum(estimated), 0)::text as estimated
+         from cost_estimates
+        where workspace_id = $1 and valid_to is null and day >= $2::date
+          and model <> $3 and strpos(lower(model), lower($3)) > 0
+          and not (status = 'manual' and price_set_id is null)
+        group by provider, model
+        order by provider, model`,
+      [workspaceId, change.effectiveFrom, change.model],
+    );
+    const variants = variantIndex(change, index);
+    return groups
+      .filter((g) => unaffectedVariant(change, g, index, variants))
+      .map((g) => ({ provider: g.provider, model: g.model, rows: g.rows, estimated: str(dec(g.estimated)) }));
   }
 
   private async causes(ids: readonly string[]): Promise<Map<string, CostVersionDto['causes'][number]>> {
@@ -324,4 +359,61 @@ class DeltaTotals {
         },
       ]);
   }
+}
+
+/**
+ * Whether usage reported as `usage.provider`/`usage.model` is a dated or versioned variant of the
+ * model a price change names (`gpt-4o-mini-2024-07-18`, `gpt-4o-mini-0125`, `gpt-4o-mini-latest`
+ * for `gpt-4o-mini`) that the change does not reach, because the id resolves to a catalogue entry
+ * of its own. Both questions are answered by the domain's model resolution (`resolveModel`), not by
+ * a rule of this module:
+ *  - the change reaches usage reported as its own id, or whose id resolves to the changed
+ *    identity (`lookupUsagePrice`): such usage is not listed;
+ *  - "a variant of" is what resolution would make of the id if the catalogue listed only the
+ *    changed model (`variantIndex`): an alias match through a spelling, a `-latest`, date or
+ *    version suffix. The reverse — the undated id for a change on a dated one — is never a variant.
+ *  - same provider: the usage's provider, reporting the changed id itself, would be priced by it.
+ * `variants` is `variantIndex(change, index)`, built once per preview.
+ */
+export function unaffectedVariant(
+  change: { readonly provider: string; readonly model: string },
+  usage: { readonly provider: string; readonly model: string },
+  index: CatalogueIndex,
+  variants: CatalogueIndex = variantIndex(change, index),
+): boolean {
+  if (usage.model === change.model) return false;
+  const own = resolveModel(usage.provider, usage.model, index);
+  // Unpriced ids stay unpriced, and an id resolving to the changed identity takes the new price.
+  if (!('catalogueKey' in own) || isChanged(change, own)) return false;
+  if (usage.provider !== change.provider) {
+    const asChanged = resolveModel(usage.provider, change.model, index);
+    if (!('catalogueKey' in asChanged) || !isChanged(change, asChanged)) return false;
+  }
+  const asVariant = resolveModel(usage.provider, usage.model, variants);
+  return 'catalogueKey' in asVariant && asVariant.match === 'alias';
+}
+
+/**
+ * A catalogue index listing only the model a change names: its catalogue entries (every key of
+ * that identity), or, for a model the catalogue does not list, the id itself as a key of the
+ * change's provider. No newest-snapshot entries: a variant is the changed id with something
+ * added, never the base of a dated id.
+ */
+export function variantIndex(change: { readonly provider: string; readonly model: string }, index: CatalogueIndex): CatalogueIndex {
+  const byKey = new Map<string, CatalogueEntry>();
+  for (const entry of index.byKey.values()) {
+    if (isChanged(change, entry)) byKey.set(entry.key, entry);
+  }
+  if (byKey.size === 0) {
+    const entry: CatalogueEntry = { key: change.model, provider: change.provider, model: change.model, prices: {} };
+    byKey.set(change.model, entry);
+    byKey.set(`${change.provider}/${change.model}`, { ...entry, key: `${change.provider}/${change.model}` });
+  }
+  const byLowerKey = new Map<string, string>();
+  for (const key of byKey.keys()) if (!byLowerKey.has(key.toLowerCase())) byLowerKey.set(key.toLowerCase(), key);
+  return { byKey, byLowerKey, newestSnapshot: new Map() };
+}
+
+function isChanged(change: { readonly provider: string; readonly model: string }, identity: { readonly provider: string; readonly model: string }): boolean {
+  return identity.provider === change.provider && identity.model === change.model;
 }

@@ -328,6 +328,13 @@ export class PreviewMonthResponse {
   @ApiProperty({ description: 'The month is closed: the change would show as an adjustment line.' }) closed!: boolean;
 }
 
+export class UnaffectedVariantResponse {
+  @ApiProperty({ example: 'openai' }) provider!: string;
+  @ApiProperty({ example: 'gpt-4o-mini-2024-07-18', description: 'The model id as usage was recorded.' }) model!: string;
+  @ApiProperty({ description: 'Estimate rows (account × day × requestType) on or after effectiveFrom.' }) rows!: number;
+  @ApiProperty({ ...MONEY, description: 'Their current estimate, which the change leaves as it is.' }) estimated!: string;
+}
+
 export class RecomputePreviewResponse implements RecomputePreviewDto {
   @ApiProperty() workspaceId!: string;
   @ApiProperty({ enum: ['USD'] }) currency!: 'USD';
@@ -337,6 +344,14 @@ export class RecomputePreviewResponse implements RecomputePreviewDto {
   @ApiProperty(MONEY) delta!: string;
   @ApiProperty({ type: [PreviewMonthResponse] }) byMonth!: PreviewMonthResponse[];
   @ApiProperty({ type: [CostDeltaRowResponse] }) byMonthAndModel!: CostDeltaRowResponse[];
+  @ApiProperty({
+    type: [UnaffectedVariantResponse],
+    description:
+      'Usage recorded under a dated or versioned variant of the changed model (gpt-4o-mini-2024-07-18, -0125, -latest for ' +
+      'gpt-4o-mini; same provider) that the catalogue prices as a model of its own: the change does not reach it (each ' +
+      'catalogue id has its own price), so set the price on that model too. Empty without a price change in the body.',
+  })
+  unaffectedVariants!: UnaffectedVariantResponse[];
 }
 
 export class StartedRecomputeResponse {

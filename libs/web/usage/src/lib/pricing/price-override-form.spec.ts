@@ -17,6 +17,7 @@ const PREVIEW: RecomputePreviewDto = {
   byMonthAndModel: [
     { month: '2026-02', provider: 'openai', model: 'gpt-4o-mini', rows: 4, before: '3', after: '4.5', delta: '1.5', becameUnpriced: 0, becamePriced: 2 },
   ],
+  unaffectedVariants: [],
 };
 
 function type(el: HTMLElement, testId: string, value: string): void {
@@ -50,7 +51,7 @@ describe('PriceOverrideForm', () => {
     return { fixture, el };
   }
 
-  async function preview(fixture: { whenStable(): Promise<void> }, el: HTMLElement) {
+  async function preview(fixture: { whenStable(): Promise<void> }, el: HTMLElement, reply: RecomputePreviewDto = PREVIEW) {
     byTestId<HTMLButtonElement>(el, 'override-preview')?.click();
     const req = await nextRequest(call('POST', `${WS_URL}/recomputes`), 'preview');
     expect(req.request.params.get('dryRun')).toBe('true');
@@ -60,7 +61,7 @@ describe('PriceOverrideForm', () => {
       effectiveFrom: '2026-02-01',
       prices: { input: '0.0000002', output: '0.0000008' },
     });
-    req.flush(PREVIEW);
+    req.flush(reply);
     await tick();
     await fixture.whenStable();
   }
@@ -74,6 +75,7 @@ describe('PriceOverrideForm', () => {
     expect(text(el, 'override-preview-delta')).toBe('+$1.50');
     expect(allByTestId(el, 'override-preview-month')).toHaveLength(1);
     expect(text(el, 'override-preview-model-delta')).toBe('+$1.50');
+    expect(byTestId(el, 'override-preview-variants')).toBeNull();
 
     byTestId<HTMLButtonElement>(el, 'override-apply')?.click();
     const apply = await nextRequest(call('POST', `${WS_URL}/recomputes`), 'apply');
@@ -93,6 +95,24 @@ describe('PriceOverrideForm', () => {
     await fixture.whenStable();
     expect(byTestId(el, 'recompute-progress')?.dataset['state']).toBe('done');
     expect(applied.map((p) => p.version)).toEqual([2]);
+  });
+
+  it('says when usage recorded under a dated id of the model keeps its own price, naming it with its rows and estimate', async () => {
+    const { fixture, el } = await render();
+    await preview(fixture, el, {
+      ...PREVIEW,
+      rowsChanged: 0,
+      delta: '0',
+      byMonth: [],
+      byMonthAndModel: [],
+      unaffectedVariants: [{ provider: 'openai', model: 'gpt-4o-mini-2024-07-18', rows: 92, estimated: '12.34' }],
+    });
+    expect(text(el, 'override-preview-variants')).toBe(
+      'Usage recorded as gpt-4o-mini-2024-07-18 (92 rows, $12.34) keeps its own price: set the price on that model too.',
+    );
+    expect(byTestId(el, 'override-preview-none')).not.toBeNull();
+    // Applying is still possible: the price of gpt-4o-mini itself is what was asked for.
+    expect(byTestId<HTMLButtonElement>(el, 'override-apply')?.disabled).toBe(false);
   });
 
   it('forgets a preview when the prices change, so what is applied is what was previewed', async () => {

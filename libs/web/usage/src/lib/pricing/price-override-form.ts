@@ -11,7 +11,7 @@ import { PricesApi } from '../data-access/prices-api';
 import { describeError, problemLines } from '../http/problem';
 import { utcDay } from '../money/dates';
 import { MoneyPipe } from '../money/money-pipe';
-import { PRICE_CLASSES, PRICE_PATTERN, PriceClass, overrideRequest } from './pricing-model';
+import { PRICE_CLASSES, PRICE_PATTERN, PriceClass, overrideRequest, unaffectedVariantsNotice } from './pricing-model';
 import { RecomputeProgress } from './recompute-progress';
 
 type Step = 'edit' | 'previewing' | 'previewed' | 'applying' | 'recomputing' | 'done';
@@ -53,6 +53,11 @@ export class PriceOverrideForm {
 
   protected readonly step = signal<Step>('edit');
   protected readonly preview = signal<RecomputePreviewDto | null>(null);
+  /** Usage under a dated or versioned id of the model keeps its own price: say so before it is applied. */
+  protected readonly variantsNotice = computed(() => {
+    const preview = this.preview();
+    return preview ? unaffectedVariantsNotice(preview.unaffectedVariants, preview.currency) : null;
+  });
   protected readonly recomputeId = signal<string | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly outcome = signal<string | null>(null);

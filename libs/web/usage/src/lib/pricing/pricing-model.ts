@@ -1,5 +1,5 @@
-import type { PriceSheetDto, PriceVersionDto, SetPriceRequestDto } from '@act/contracts';
-import { perToken } from '../money/money';
+import type { PriceSheetDto, PriceVersionDto, RecomputePreviewDto, SetPriceRequestDto } from '@act/contracts';
+import { formatMoney, perToken } from '../money/money';
 
 /** The token classes the override form edits, with their labels. */
 export const PRICE_CLASSES = [
@@ -41,4 +41,23 @@ export function sourceLabel(version: Pick<PriceVersionDto, 'source' | 'scope'>):
   if (version.scope === 'workspace') return 'Workspace override';
   if (version.scope === 'instance') return 'Instance override';
   return 'Catalogue';
+}
+
+/**
+ * What a preview says about usage recorded under a dated or versioned id of the model (its own
+ * catalogue price, which the change does not reach): "Usage recorded as gpt-4o-mini-2024-07-18
+ * (92 rows, $12.34) keeps its own price: set the price on that model too." Null when there is none.
+ */
+export function unaffectedVariantsNotice(
+  variants: RecomputePreviewDto['unaffectedVariants'] | undefined,
+  currency = 'USD',
+): string | null {
+  if (!variants || variants.length === 0) return null;
+  const named = variants.map(
+    (v) => `${v.model} (${v.rows} ${v.rows === 1 ? 'row' : 'rows'}, ${formatMoney(v.estimated, currency)})`,
+  );
+  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  return named.length === 1
+    ? `Usage recorded as ${list} keeps its own price: set the price on that model too.`
+    : `Usage recorded as ${list} keeps those models' own prices: set the price on those models too.`;
 }
