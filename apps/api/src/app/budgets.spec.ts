@@ -11,7 +11,7 @@ import type { ProjectionRunner } from '@act/server/projections';
 import { seedCatalogue } from '@act/server/usage';
 import { LedgerLifecycle } from '@act/server/reporting';
 import { AlertEvaluator } from '@act/server/budgets';
-import { startProviderTestServer, TEST_KEYS, type ProviderTestServer } from '@act/server/connectors/testing';
+import { defaultTestOrganisation, startProviderTestServer, TEST_KEYS, type ProviderTestServer, type TestOrganisation } from '@act/server/connectors/testing';
 import { ApiClient } from '../testing/http-client';
 import { startTestApp, type TestApp } from '../testing/test-app';
 
@@ -73,6 +73,9 @@ for (const { engine, skipReason } of testEngines()) {
     let receiver: Server;
     let receiverBase: string;
     let openai: ProviderTestServer;
+    let openrouter: ProviderTestServer;
+    /** The OpenRouter test organisation: its `/credits` answer is set by the low-credit test. */
+    let openrouterOrg: TestOrganisation;
     const mails: Mail[] = [];
     const received: Received[] = [];
     /** The signing secret the receiver checks `/signed` deliveries with. */
@@ -145,6 +148,8 @@ for (const { engine, skipReason } of testEngines()) {
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
       receiverBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
       openai = await startProviderTestServer({ provider: 'openai' });
+      openrouterOrg = { ...defaultTestOrganisation('openrouter') };
+      openrouter = await startProviderTestServer({ provider: 'openrouter', organisation: openrouterOrg });
       t = await startTestApp(engine, {
         SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
         PUBLIC_URL: 'https://costs.example.test',
@@ -183,6 +188,7 @@ for (const { engine, skipReason } of testEngines()) {
     afterAll(async () => {
       await t?.dispose();
       await openai?.close();
+      await openrouter?.close();
       await new Promise<void>((resolve) => smtp?.close(() => resolve()));
       await new Promise<void>((resolve) => receiver?.close(() => resolve()));
     });
@@ -519,6 +525,119 @@ for (const { engine, skipReason } of testEngines()) {
       // Slack listens to sync failures; the e-mail channel does not (its kinds are budget thresholds only).
       await until('the Slack message', async () => received.find((r) => r.path === '/slack' && r.body.includes('sync is failing')));
       expect(mails).toEqual([]);
+    });
+
+    it('raises a low-credit alert from the balance an OpenRouter sync read, once, through the channels; a failed read changes nothing; a top-up resolves it', async () => {
+      // A workspace of its own: the OpenRouter usage the syncs record stays out of the other tests' figures.
+      const member = new ApiClient(() => t.base);
+      const credits = (await member.register('credits@budgets.test')).body.workspaces[0].id as string;
+      const evaluateCredits = () => t.app.get(AlertEvaluator).evaluateWorkspace(credits);
+      const creditAlerts = async () =>
+        (await member.get(`/workspaces/${credits}/alerts?kind=low-credit&limit=200&waitFor=${await head()}`)).body.items as {
+          id: string;
+          status: string;
+          severity: string;
+          title: string;
+          period: string;
+          details: Record<string, unknown>;
+          resolution: string | null;
+          subject: { kind: string; key: string; label: string };
+        }[];
+      const setCredits = (totalCredits: string, totalUsage: string) => {
+        openrouterOrg.usage = { ...openrouterOrg.usage, openrouterCredits: { totalCredits, totalUsage } } as TestOrganisation['usage'];
+      };
+      const sync = async (accountId: string) => {
+        const runId = (await member.post(`/workspaces/${credits}/accounts/${accountId}/sync`)).body.runId as string;
+        return until('the sync run to finish', async () => {
+          const runs = (await member.get(`/workspaces/${credits}/accounts/${accountId}/sync-runs?waitFor=${await head()}`)).body.items;
+          return runs.find((r: { id: string; status: string }) => r.id === runId && r.status !== 'running') as { status: string; balance: { status: string; remaining?: string } | null };
+        }, 30_000);
+      };
+
+      // The threshold is a workspace setting like the anomaly sensitivity: the default, checked, changed in parts.
+      expect((await member.get(`/workspaces/${credits}/alert-settings`)).body).toEqual({ anomalySensitivity: 'medium', lowCredit: { percent: 10, amount: '5' } });
+      const refused = await member.call('PUT', `/workspaces/${credits}/alert-settings`, { lowCredit: { percent: 150, amount: '-1' } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual(
+        expect.arrayContaining([
+          { path: 'lowCredit.percent', message: expect.stringContaining('whole percentage from 0 to 100') },
+          { path: 'lowCredit.amount', message: expect.stringContaining('USD of 0 or more') },
+        ]),
+      );
+      const floor = await member.call('PUT', `/workspaces/${credits}/alert-settings`, { lowCredit: { amount: '7.50' } });
+      expect(floor.body).toMatchObject({ anomalySensitivity: 'medium', lowCredit: { percent: 10, amount: '7.5' } });
+      const back = await member.call('PUT', `/workspaces/${credits}/alert-settings`, { lowCredit: { amount: '5' } });
+      expect((await member.get(`/workspaces/${credits}/alert-settings?waitFor=${back.body.position}`)).body).toEqual({ anomalySensitivity: 'medium', lowCredit: { percent: 10, amount: '5' } });
+
+      // Channels and members' preferences take the new kind; this webhook hears low-credit alerts only.
+      const channel = await member.post(`/workspaces/${credits}/channels`, { kind: 'webhook', name: 'Credits', url: `${receiverBase}/credits`, alertKinds: ['low-credit'] });
+      expect(channel.status).toBe(201);
+      expect(channel.body.channel.alertKinds).toEqual(['low-credit']);
+      expect((await member.post(`/workspaces/${credits}/channels`, { kind: 'webhook', name: 'x', url: `${receiverBase}/x`, alertKinds: ['low-balance'] })).status).toBe(400);
+      const prefs = await member.call('PUT', `/workspaces/${credits}/notification-preferences`, { alertKinds: ['low-credit'] });
+      expect(prefs.body).toMatchObject({ alertKinds: ['low-credit'] });
+      await member.get(`/workspaces/${credits}/channels?waitFor=${prefs.body.position}`);
+
+      // $250 purchased, $240.50 used: $9.50 left, below the default threshold (the larger of 10% of $250 and $5: $25).
+      setCredits('250', '240.5');
+      const connected = await member.post(`/workspaces/${credits}/accounts`, {
+        provider: 'openrouter',
+        displayName: 'OpenRouter team',
+        credentials: TEST_KEYS.openrouter.management,
+        baseUrl: openrouter.baseUrl,
+      });
+      expect(connected.status).toBe(201);
+      const accountId = connected.body.account.id as string;
+      expect(await sync(accountId)).toMatchObject({ status: 'succeeded', balance: { status: 'read', remaining: '9.5' } });
+
+      expect((await evaluateCredits()).skipped).toBeNull();
+      const [low, ...others] = await creditAlerts();
+      expect(others).toEqual([]);
+      expect(low).toMatchObject({
+        status: 'open',
+        severity: 'warning',
+        title: 'Account OpenRouter team: credit balance low',
+        period: 'credits:250',
+        subject: { kind: 'account', key: accountId, label: 'OpenRouter team' },
+        details: { remaining: '9.5', totalCredits: '250', totalUsage: '240.5', threshold: '25', thresholdPercent: 10, thresholdAmount: '5', level: 'low', provider: 'openrouter' },
+      });
+      // Once: evaluating again raises nothing, the alert's stream holds one AlertRaised.
+      expect((await evaluateCredits()).raised).toBe(0);
+      expect(await raisedEvents(low.id)).toBe(1);
+      // Through the outbox: the webhook gets it once, with the remaining amount.
+      const delivered = await until('the low-credit webhook', async () =>
+        (await member.get(`/workspaces/${credits}/deliveries?channelId=${channel.body.channel.id}&status=delivered`)).body.items.find((d: { alertId: string | null }) => d.alertId === low.id),
+      );
+      expect(delivered).toMatchObject({ attempts: 1 });
+      const posts = received.filter((r) => r.path === '/credits');
+      expect(posts).toHaveLength(1);
+      expect(JSON.parse(posts[0].body)).toMatchObject({ type: 'alert.raised', workspaceId: credits, alert: { id: low.id, kind: 'low-credit', severity: 'warning', details: { remaining: '9.5' } } });
+
+      // The balance read fails (a changed /credits answer) after a top-up: the stale balance stays the one judged,
+      // so the alert neither resolves nor is raised again.
+      setCredits('300', '240.5');
+      openrouter.setFault({ kind: 'wrong_type', field: 'total_credits' }, { path: '/api/v1/credits' });
+      expect(await sync(accountId)).toMatchObject({ status: 'succeeded', balance: { status: 'unavailable' } });
+      expect(await evaluateCredits()).toMatchObject({ skipped: null, raised: 0, resolved: 0 });
+      expect((await creditAlerts()).map((a) => [a.id, a.status])).toEqual([[low.id, 'open']]);
+
+      // The next read sees the top-up: $59.50 left of $300, above $30. The alert resolves by itself, saying why.
+      expect(await sync(accountId)).toMatchObject({ status: 'succeeded', balance: { status: 'read', remaining: '59.5' } });
+      expect(await evaluateCredits()).toMatchObject({ skipped: null, raised: 0, resolved: 1 });
+      expect((await creditAlerts()).map((a) => [a.id, a.status, a.resolution])).toEqual([[low.id, 'resolved', 'topped-up']]);
+      expect(await evaluateCredits()).toMatchObject({ raised: 0, resolved: 0 });
+
+      // Overdrawn: $0.25 over the $300 purchased. A new period (credits:300): the warning and a critical alert.
+      setCredits('300', '300.25');
+      expect(await sync(accountId)).toMatchObject({ status: 'succeeded', balance: { status: 'read', remaining: '-0.25' } });
+      expect((await evaluateCredits()).raised).toBe(2);
+      const open = (await creditAlerts()).filter((a) => a.status === 'open');
+      expect(open.map((a) => [a.severity, a.period, a.details['level'], a.details['remaining']]).sort()).toEqual([
+        ['critical', 'credits:300', 'overdrawn', '-0.25'],
+        ['warning', 'credits:300', 'low', '-0.25'],
+      ]);
+      await until('both new alerts at the webhook', async () => received.filter((r) => r.path === '/credits').length >= 3);
+      expect(received.filter((r) => r.path === '/credits')).toHaveLength(3);
     });
 
     it('raises nothing while a projection is being rebuilt, and catches up after the switch', async () => {

@@ -8,9 +8,11 @@ import { Command, Decider, DomainEvent, DomainRuleViolation } from '@act/domain/
  *   (and the spend has not yet), with the projected day;
  * - `anomaly`: a day's cost of an account or a model is a spike or a drop (`detectAnomalies`);
  * - `sync-failing`: an account's latest sync run failed (it needs attention);
- * - `unpriced-usage`: usage of a model without a known price appeared this month.
+ * - `unpriced-usage`: usage of a model without a known price appeared this month;
+ * - `low-credit`: the latest balance read of an account with prepaid credits (OpenRouter) is below the
+ *   workspace's low-credit threshold (warning), or at or below zero (critical: overdrawn).
  */
-export const ALERT_KINDS = ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage'] as const;
+export const ALERT_KINDS = ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage', 'low-credit'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -39,7 +41,10 @@ export type AlertCondition = {
   readonly kind: AlertKind;
   readonly severity: AlertSeverity;
   readonly subject: AlertSubject;
-  /** The period the condition belongs to: a month `YYYY-MM`, a day `YYYY-MM-DD`, or a failure streak's first run id. */
+  /**
+   * The period the condition belongs to: a month `YYYY-MM`, a day `YYYY-MM-DD`, a failure streak's first run id,
+   * or for a low credit balance the credits purchased so far (`credits:250`: a top-up starts a new period).
+   */
   readonly period: string;
   readonly title: string;
   readonly message: string;
@@ -69,7 +74,17 @@ export function alertEventId(alertId: string, type: AlertEvent['type'], extra = 
 
 const escape = (segment: string) => segment.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 
-export type AlertResolution = 'condition-cleared' | 'budget-changed' | 'budget-removed' | 'period-ended' | 'overrun-happened' | 'sync-recovered';
+export type AlertResolution =
+  | 'condition-cleared'
+  | 'budget-changed'
+  | 'budget-removed'
+  | 'period-ended'
+  | 'overrun-happened'
+  | 'sync-recovered'
+  /** Low credit: credits were bought since (the total purchased grew); if the balance is still low, that is a new alert. */
+  | 'topped-up'
+  /** Low credit: the account was disconnected; its balance is no longer read. */
+  | 'account-disconnected';
 
 export type AlertEvent =
   | DomainEvent<'AlertRaised', AlertCondition>

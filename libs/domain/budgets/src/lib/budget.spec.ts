@@ -79,10 +79,38 @@ describe('budgets decider', () => {
       data: { workspaceId: ws, anomalySensitivity: anomalySensitivity as 'high' },
       metadata: meta,
     });
-    expect(spec.given([]).when(set('high')).events()).toEqual([{ type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'high' } }]);
+    expect(spec.given([]).when(set('high')).events()).toEqual([
+      { type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'high', lowCredit: { percent: 10, amount: '5' } } },
+    ]);
     expect(spec.given([]).when(set(3)).events()).toHaveLength(1);
     expect(violation(spec.given([]).when(set('extreme')).error()).code).toBe('alert-settings.sensitivity');
     expect(violation(spec.given([]).when(set(0.1)).error()).code).toBe('alert-settings.sensitivity');
     expect(spec.given([{ type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'high' } }]).when(set('high')).events()).toEqual([]);
+  });
+
+  it('sets the low-credit threshold, keeping what is not given, and refuses impossible ones', () => {
+    const set = (data: { anomalySensitivity?: 'high'; lowCredit?: { percent?: number; amount?: string } }): BudgetCommand => ({
+      type: 'ChangeAlertSettings',
+      data: { workspaceId: ws, ...data },
+      metadata: meta,
+    });
+    const high: BudgetEvent = { type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'high' } };
+    // Events from before low-credit settings carry none: the default applies, and changing it keeps the sensitivity.
+    expect(budgetsDecider.evolve(budgetsDecider.initialState(), high).settings).toEqual({ anomalySensitivity: 'high', lowCredit: { percent: 10, amount: '5' } });
+    expect(spec.given([high]).when(set({ lowCredit: { amount: '20.50' } })).events()).toEqual([
+      { type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'high', lowCredit: { percent: 10, amount: '20.5' } } },
+    ]);
+    const changed: BudgetEvent = { type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'high', lowCredit: { percent: 0, amount: '20.5' } } };
+    expect(spec.given([changed]).when(set({ anomalySensitivity: 'high', lowCredit: { percent: 0, amount: '20.500' } })).events()).toEqual([]);
+    // Sensitivity alone keeps the low-credit settings.
+    expect(spec.given([changed]).when(set({ anomalySensitivity: 'low' as 'high' })).events()).toEqual([
+      { type: 'AlertSettingsChanged', data: { workspaceId: ws, anomalySensitivity: 'low', lowCredit: { percent: 0, amount: '20.5' } } },
+    ]);
+    // Zero and zero: only the overdrawn alert is left.
+    expect(spec.given([high]).when(set({ lowCredit: { percent: 0, amount: '0' } })).events()).toHaveLength(1);
+    for (const lowCredit of [{ percent: 101 }, { percent: 2.5 }, { percent: -1 }, { amount: '-1' }, { amount: 'five' }, { amount: '1.1234567' }]) {
+      expect(violation(spec.given([high]).when(set({ lowCredit })).error()).code).toBe('alert-settings.low-credit');
+    }
+    expect(violation(spec.given([high]).when(set({})).error()).code).toBe('alert-settings.empty');
   });
 });

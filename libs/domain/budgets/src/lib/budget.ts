@@ -32,11 +32,33 @@ export interface Budget {
   readonly thresholds: readonly number[];
 }
 
-export interface AlertSettings {
-  readonly anomalySensitivity: AnomalySensitivity;
+/**
+ * When a prepaid credit balance (OpenRouter's) counts as low: its remaining credit is below the larger of
+ * `percent`% of the total credits purchased and `amount` USD. `percent` 0 and `amount` "0" leave only the
+ * overdrawn alert (remaining at or below zero).
+ */
+export interface LowCreditSettings {
+  /** A whole percentage of the total credits purchased, 0 to 100. */
+  readonly percent: number;
+  /** USD, normalized decimal text, 0 or more ("5", "12.5"). */
+  readonly amount: string;
 }
 
-export const DEFAULT_ALERT_SETTINGS: AlertSettings = { anomalySensitivity: 'medium' };
+/**
+ * Default low-credit threshold: the larger of 10% of the credits purchased and $5. The percentage scales
+ * with how the account is used (an account topped up with $1,000 at a time is warned with $100 left, which is
+ * still days of use, not minutes); the $5 floor keeps small accounts from being warned only with cents left
+ * (10% of a $20 top-up is $2, often less than a day of use). Either part alone would be wrong for one of the
+ * two: a fixed $5 is nothing for a big account, a bare 10% next to nothing for a small one.
+ */
+export const DEFAULT_LOW_CREDIT: LowCreditSettings = { percent: 10, amount: '5' };
+
+export interface AlertSettings {
+  readonly anomalySensitivity: AnomalySensitivity;
+  readonly lowCredit: LowCreditSettings;
+}
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = { anomalySensitivity: 'medium', lowCredit: DEFAULT_LOW_CREDIT };
 
 /**
  * A workspace's budgets and alert settings, one stream per workspace (`budgets-<workspaceId>`):
@@ -47,7 +69,8 @@ export type BudgetEvent =
   | DomainEvent<'BudgetDefined', { workspaceId: string; budgetId: string; name: string; scope: BudgetScope; amount: string; currency: 'USD'; thresholds: number[] }>
   | DomainEvent<'BudgetChanged', { workspaceId: string; budgetId: string; name?: string; amount?: string; thresholds?: number[] }>
   | DomainEvent<'BudgetRemoved', { workspaceId: string; budgetId: string }>
-  | DomainEvent<'AlertSettingsChanged', { workspaceId: string; anomalySensitivity: AnomalySensitivity }>;
+  /** Carries the whole settings; events written before low-credit settings existed have no `lowCredit` (the default). */
+  | DomainEvent<'AlertSettingsChanged', { workspaceId: string; anomalySensitivity: AnomalySensitivity; lowCredit?: LowCreditSettings }>;
 
 export const BUDGET_EVENT_TYPES = ['BudgetDefined', 'BudgetChanged', 'BudgetRemoved', 'AlertSettingsChanged'] as const satisfies readonly BudgetEvent['type'][];
 
@@ -55,7 +78,8 @@ export type BudgetCommand =
   | Command<'DefineBudget', { workspaceId: string; budgetId: string; name?: string; scope: BudgetScope; amount: string; thresholds?: readonly number[] }>
   | Command<'ChangeBudget', { workspaceId: string; budgetId: string; name?: string; amount?: string; thresholds?: readonly number[] }>
   | Command<'RemoveBudget', { workspaceId: string; budgetId: string }>
-  | Command<'ChangeAlertSettings', { workspaceId: string; anomalySensitivity: AnomalySensitivity }>;
+  /** Only what is given changes; the rest stays as it is. */
+  | Command<'ChangeAlertSettings', { workspaceId: string; anomalySensitivity?: AnomalySensitivity; lowCredit?: Partial<LowCreditSettings> }>;
 
 export interface BudgetsState {
   readonly workspaceId: string | null;
@@ -152,6 +176,21 @@ export function checkSensitivity(value: AnomalySensitivity): AnomalySensitivity 
   return value;
 }
 
+const LOW_CREDIT_AMOUNT = /^\d{1,12}(\.\d{1,6})?$/;
+
+/** Low-credit settings: a whole percentage from 0 to 100 and a USD amount of 0 or more (at most 12 digits before and 6 after the point). */
+export function checkLowCredit(value: LowCreditSettings): LowCreditSettings {
+  const { percent } = value;
+  if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) {
+    throw new DomainRuleViolation('alert-settings.low-credit', `lowCredit.percent is a whole percentage of the credits purchased, from 0 to 100 (got ${String(percent).slice(0, 40)}).`);
+  }
+  const text = String(value.amount ?? '').trim();
+  if (!LOW_CREDIT_AMOUNT.test(text)) {
+    throw new DomainRuleViolation('alert-settings.low-credit', `lowCredit.amount is an amount in USD of 0 or more, like "5.00" (got "${text.slice(0, 40)}").`);
+  }
+  return { percent, amount: new Decimal(text).toFixed() };
+}
+
 const sameScope = (a: BudgetScope, b: BudgetScope) => a.kind === b.kind && (a.key ?? '') === (b.key ?? '');
 
 function requireBudget(state: BudgetsState, budgetId: string): Budget {
@@ -189,7 +228,11 @@ export const budgetsDecider: Decider<BudgetCommand, BudgetEvent, BudgetsState> =
         return { ...state, budgets, removed: new Set([...state.removed, event.data.budgetId]) };
       }
       case 'AlertSettingsChanged':
-        return { ...state, workspaceId: event.data.workspaceId, settings: { anomalySensitivity: event.data.anomalySensitivity } };
+        return {
+          ...state,
+          workspaceId: event.data.workspaceId,
+          settings: { anomalySensitivity: event.data.anomalySensitivity, lowCredit: event.data.lowCredit ?? DEFAULT_LOW_CREDIT },
+        };
     }
   },
 
@@ -247,9 +290,21 @@ export const budgetsDecider: Decider<BudgetCommand, BudgetEvent, BudgetsState> =
         return [{ type: 'BudgetRemoved', data: { workspaceId: command.data.workspaceId, budgetId: budget.budgetId } }];
       }
       case 'ChangeAlertSettings': {
-        const anomalySensitivity = checkSensitivity(command.data.anomalySensitivity);
-        if (state.workspaceId !== null && anomalySensitivity === state.settings.anomalySensitivity) return [];
-        return [{ type: 'AlertSettingsChanged', data: { workspaceId: command.data.workspaceId, anomalySensitivity } }];
+        const { anomalySensitivity: sensitivity, lowCredit: credit } = command.data;
+        if (sensitivity === undefined && credit === undefined) {
+          throw new DomainRuleViolation('alert-settings.empty', 'Give anomalySensitivity, lowCredit or both.');
+        }
+        const anomalySensitivity = sensitivity === undefined ? state.settings.anomalySensitivity : checkSensitivity(sensitivity);
+        const lowCredit =
+          credit === undefined
+            ? state.settings.lowCredit
+            : checkLowCredit({ percent: credit.percent ?? state.settings.lowCredit.percent, amount: credit.amount ?? state.settings.lowCredit.amount });
+        const unchanged =
+          anomalySensitivity === state.settings.anomalySensitivity &&
+          lowCredit.percent === state.settings.lowCredit.percent &&
+          lowCredit.amount === state.settings.lowCredit.amount;
+        if (state.workspaceId !== null && unchanged) return [];
+        return [{ type: 'AlertSettingsChanged', data: { workspaceId: command.data.workspaceId, anomalySensitivity, lowCredit } }];
       }
     }
   },

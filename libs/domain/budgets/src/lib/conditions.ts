@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { alertId, type AlertCondition, type AlertKind, type AlertResolution, type AlertSeverity } from './alert';
-import type { Budget } from './budget';
+import type { Budget, LowCreditSettings } from './budget';
 
 /*
  * The alert rules, as pure functions from what the read models say to the conditions that hold
@@ -14,6 +14,7 @@ import type { Budget } from './budget';
  *   anomaly           account:<id> or model:<provider/model> | day | spike or drop
  *   sync-failing      account id | the first failed run of the current failure streak
  *   unpriced-usage    provider/model | month
+ *   low-credit        account id | credits:<total purchased> | low or overdrawn
  * The amount is part of a budget alert's identity: raising a budget from $100 to $200 clears
  * "80% of $100" (resolved: budget-changed) and "80% of $200" is a new condition, raised when
  * spending reaches $160. Within one condition and period an alert is raised once, whatever
@@ -182,6 +183,93 @@ export function unpricedCondition(input: { workspaceId: string; model: string; m
   };
 }
 
+/** The latest prepaid credit balance a sync run read for an account (USD decimal text, exact). */
+export interface CreditBalanceFact {
+  readonly runId: string;
+  readonly readAt: string;
+  /** Credits purchased, in total. */
+  readonly totalCredits: string;
+  readonly totalUsage: string;
+  /** `totalCredits − totalUsage`; negative when overdrawn. */
+  readonly remaining: string;
+}
+
+/** The balance under which credit counts as low: the larger of `percent`% of the credits purchased and `amount`. */
+export function lowCreditThreshold(totalCredits: string, settings: LowCreditSettings): string {
+  const share = Decimal.max(new Decimal(totalCredits), 0).times(settings.percent).div(100);
+  return Decimal.max(share, new Decimal(settings.amount)).toFixed();
+}
+
+const usd = (value: Decimal) => (value.isNegative() ? `-$${value.abs().toFixed(2)}` : `$${value.toFixed(2)}`);
+
+/**
+ * A prepaid credit balance (OpenRouter) running out, judged on the latest balance read of the account only:
+ * a read that failed since leaves that one the latest, so it neither raises nor resolves anything by itself.
+ * - `low` (warning): remaining below `lowCreditThreshold`;
+ * - `overdrawn` (critical): remaining at or below zero — the provider refuses requests from here on.
+ * Both hold at once for an overdrawn account (like a budget's 80% and 100% thresholds): the warning may have
+ * gone out already, and the critical one is news.
+ *
+ * The period is the total of credits purchased. Usage only grows, so within one period a low balance stays
+ * low until credits are bought: one alert per level and period however often the balance is read (or the
+ * threshold changed). A top-up (the total grew) ends the period: its alerts resolve (`topped-up`), and a balance
+ * still low after it is a new period, with a new alert.
+ */
+export function lowCreditConditions(input: {
+  workspaceId: string;
+  account: { id: string; label: string; provider: string };
+  balance: CreditBalanceFact;
+  settings: LowCreditSettings;
+}): AlertCondition[] {
+  const { workspaceId, account, balance, settings } = input;
+  const total = new Decimal(balance.totalCredits);
+  const remaining = new Decimal(balance.remaining);
+  const threshold = new Decimal(lowCreditThreshold(balance.totalCredits, settings));
+  const period = `credits:${total.toFixed()}`;
+  const details = {
+    accountId: account.id,
+    provider: account.provider,
+    remaining: remaining.toFixed(),
+    totalCredits: total.toFixed(),
+    totalUsage: new Decimal(balance.totalUsage).toFixed(),
+    currency: 'USD',
+    threshold: threshold.toFixed(),
+    thresholdPercent: settings.percent,
+    thresholdAmount: settings.amount,
+    readAt: balance.readAt,
+    runId: balance.runId,
+  };
+  const rule = `below ${usd(threshold)}: the larger of ${settings.percent}% of the ${usd(total)} purchased and ${usd(new Decimal(settings.amount))}`;
+  const found: AlertCondition[] = [];
+  if (remaining.lt(threshold)) {
+    found.push({
+      alertId: alertId({ workspaceId, kind: 'low-credit', subject: account.id, period, threshold: 'low' }),
+      workspaceId,
+      kind: 'low-credit',
+      severity: 'warning',
+      subject: { kind: 'account', key: account.id, label: account.label },
+      period,
+      title: `Account ${account.label}: credit balance low`,
+      message: `${account.label} has ${usd(remaining)} of credit left (${rule}). Top up to keep requests working: the provider refuses them without credit.`,
+      details: { ...details, level: 'low' },
+    });
+  }
+  if (remaining.lte(0)) {
+    found.push({
+      alertId: alertId({ workspaceId, kind: 'low-credit', subject: account.id, period, threshold: 'overdrawn' }),
+      workspaceId,
+      kind: 'low-credit',
+      severity: 'critical',
+      subject: { kind: 'account', key: account.id, label: account.label },
+      period,
+      title: `Account ${account.label}: out of credit`,
+      message: `${account.label} has ${usd(remaining)} of credit left: ${usd(new Decimal(balance.totalUsage))} used of ${usd(total)} purchased. The provider refuses requests until it is topped up.`,
+      details: { ...details, level: 'overdrawn' },
+    });
+  }
+  return found;
+}
+
 /** An alert the read model knows, not yet resolved. */
 export interface KnownAlert {
   readonly alertId: string;
@@ -207,6 +295,8 @@ export interface EvaluationContext {
   readonly month: string;
   /** The first day the anomaly rule judged: anomaly alerts of earlier days end with their period. */
   readonly anomalyFrom: string;
+  /** The latest balance read of each (connected) account that has one, by account id. */
+  readonly creditBalances: ReadonlyMap<string, CreditBalanceFact>;
 }
 
 /**
@@ -242,5 +332,12 @@ function resolutionReason(alert: KnownAlert, context: EvaluationContext): AlertR
       return 'sync-recovered';
     case 'anomaly':
       return alert.period < context.anomalyFrom ? 'period-ended' : 'condition-cleared';
+    case 'low-credit': {
+      const balance = context.creditBalances.get(alert.subjectKey);
+      if (!balance) return 'account-disconnected';
+      const purchased = alert.details['totalCredits'];
+      if (typeof purchased === 'string' && new Decimal(balance.totalCredits).gt(purchased)) return 'topped-up';
+      return 'condition-cleared';
+    }
   }
 }

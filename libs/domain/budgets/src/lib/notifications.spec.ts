@@ -17,7 +17,7 @@ const emailAdded: NotificationEvent = {
     kind: 'email',
     name: 'Finance',
     enabled: true,
-    alertKinds: ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage'],
+    alertKinds: ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage', 'low-credit'],
     minSeverity: 'info',
     recipients: ['finance@example.test'],
     toMembers: false,
@@ -83,5 +83,19 @@ describe('notifications decider', () => {
     expect(channelWants(channel, { kind: 'anomaly', severity: 'info' })).toBe(false);
     expect(channelWants(channel, { kind: 'budget-threshold', severity: 'critical' })).toBe(false);
     expect(channelWants({ ...channel, enabled: false }, { kind: 'anomaly', severity: 'critical' })).toBe(false);
+  });
+
+  it('takes low-credit alerts like any other kind, for channels and preferences', () => {
+    const [event] = spec.given([]).when(add({ kind: 'webhook', credentialId: 'vault-1', targetHint: 'x', alertKinds: ['low-credit', 'budget-threshold'], minSeverity: 'critical' })).events();
+    expect(event.data).toMatchObject({ alertKinds: ['budget-threshold', 'low-credit'], minSeverity: 'critical' });
+    const channel = { enabled: true, alertKinds: ['low-credit' as const], minSeverity: 'critical' as const };
+    // Such a channel hears when the account is overdrawn (critical), not of every low balance (warning).
+    expect(channelWants(channel, { kind: 'low-credit', severity: 'critical' })).toBe(true);
+    expect(channelWants(channel, { kind: 'low-credit', severity: 'warning' })).toBe(false);
+    const [prefs] = spec
+      .given([])
+      .when({ type: 'SetNotificationPreferences', data: { workspaceId: ws, userId: 'u1', alertKinds: ['low-credit'], email: true }, metadata: meta })
+      .events();
+    expect(prefs.data).toMatchObject({ alertKinds: ['low-credit'] });
   });
 });

@@ -5,12 +5,14 @@ import {
   alertStreamId,
   anomalyCondition,
   forecastCondition,
+  lowCreditConditions,
   planAlerts,
   syncFailingCondition,
   thresholdConditions,
   unpricedCondition,
   type AlertCondition,
   type AlertKind,
+  type CreditBalanceFact,
   type KnownAlert,
   type SyncRunFact,
 } from '@act/domain/budgets';
@@ -49,10 +51,21 @@ interface SyncRunRow {
   error_message: string | null;
 }
 
+interface BalanceRow {
+  account_id: string;
+  display_name: string;
+  provider: string;
+  run_id: string;
+  read_at: Date | string;
+  total_credits: string;
+  total_usage: string;
+  remaining: string;
+}
+
 /**
  * The alert evaluation process. Every ALERT_EVALUATION_SECONDS (and on demand: the API's
  * `POST …/alerts/evaluate`, tests), for each workspace it reads the read models — budgets, the
- * ledger's daily series, forecasts, anomaly verdicts, sync runs — asks the pure rules of
+ * ledger's daily series, forecasts, anomaly verdicts, sync runs and the credit balances they read — asks the pure rules of
  * `@act/domain/budgets` which conditions hold, and raises what is new and resolves what cleared,
  * each on the alert's own stream with deterministic ids (a concurrent or repeated evaluation
  * raises nothing twice).
@@ -251,6 +264,38 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
       return found;
     });
 
+    // The latest balance each connected account's sync runs read (OpenRouter credits). Runs whose read failed
+    // (`balance_status = 'unavailable'`) and runs that read none are passed over: the last balance read stays the
+    // one judged, so a failed read neither raises nor resolves anything by itself.
+    const creditBalances = new Map<string, CreditBalanceFact>();
+    await rule(['low-credit'], async () => {
+      const rows = await this.db.query<BalanceRow>(
+        `select a.account_id, a.display_name, a.provider, b.run_id, b.read_at, b.total_credits, b.total_usage, b.remaining
+           from accounts a
+           join lateral (select s.run_id, s.balance_read_at as read_at, s.balance_total_credits::text as total_credits,
+                                s.balance_total_usage::text as total_usage, s.balance_remaining::text as remaining
+                           from sync_runs s
+                          where s.account_id = a.account_id and s.balance_status = 'read'
+                          order by s.balance_read_at desc, s.started_at desc, s.run_id desc limit 1) b on true
+          where a.workspace_id = $1 and a.status <> 'disconnected'
+          order by a.account_id`,
+        [workspaceId],
+      );
+      const found: AlertCondition[] = [];
+      for (const row of rows) {
+        const balance: CreditBalanceFact = {
+          runId: row.run_id,
+          readAt: new Date(row.read_at).toISOString(),
+          totalCredits: row.total_credits,
+          totalUsage: row.total_usage,
+          remaining: row.remaining,
+        };
+        creditBalances.set(row.account_id, balance);
+        found.push(...lowCreditConditions({ workspaceId, account: { id: row.account_id, label: row.display_name, provider: row.provider }, balance, settings: settings.lowCredit }));
+      }
+      return found;
+    });
+
     await rule(['unpriced-usage'], async () => {
       const { start } = monthRange(month);
       const models = await this.series.load(workspaceId, 'model', start, today);
@@ -278,7 +323,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
         }),
       ),
       conditions,
-      { evaluatedKinds: evaluated, budgets: new Map(budgets.map((b) => [b.budgetId, b])), reachedBudgets: reached, month, anomalyFrom },
+      { evaluatedKinds: evaluated, budgets: new Map(budgets.map((b) => [b.budgetId, b])), reachedBudgets: reached, month, anomalyFrom, creditBalances },
     );
     // Conditions raised before (and since resolved) stay one alert: skip them without loading their streams.
     const ids = plan.raise.map((c) => c.alertId);

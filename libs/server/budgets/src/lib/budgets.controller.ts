@@ -10,6 +10,7 @@ import { BudgetsService } from './budgets.service';
 import {
   AlertPageDto,
   AlertSettingsBody,
+  AlertSettingsDto,
   AlertsQuery,
   AnomaliesQuery,
   BudgetDto,
@@ -71,16 +72,24 @@ export class BudgetsController {
 
   @Get('alert-settings')
   @WorkspaceScoped('workspace.read')
-  @ApiOperation({ summary: "The workspace's alert settings (anomaly sensitivity)." })
-  async settings(@CurrentWorkspace() ctx: WorkspaceContext): Promise<{ anomalySensitivity: string | number }> {
+  @ApiOperation({ summary: "The workspace's alert settings: anomaly sensitivity and low-credit threshold." })
+  @ApiOkResponse({ type: AlertSettingsDto })
+  async settings(@CurrentWorkspace() ctx: WorkspaceContext): Promise<AlertSettingsDto> {
     return this.budgets.settings(ctx.workspaceId);
   }
 
   @Put('alert-settings')
   @WorkspaceScoped('budgets.manage')
-  @ApiOperation({ summary: 'Set the anomaly sensitivity: low, medium (default), high, or a score threshold from 1 to 20.' })
-  setSettings(@CurrentWorkspace() ctx: WorkspaceContext, @Body() body: AlertSettingsBody): Promise<{ anomalySensitivity: string | number; position: string }> {
-    return this.budgets.setSettings(ctx, { anomalySensitivity: body.anomalySensitivity });
+  @ApiOperation({
+    summary:
+      'Set the anomaly sensitivity (low, medium (default), high, or a score threshold from 1 to 20) and/or the low-credit threshold (default: below the larger of 10% of the credits purchased and $5). What is left out stays.',
+  })
+  @ApiOkResponse({ type: AlertSettingsDto })
+  setSettings(@CurrentWorkspace() ctx: WorkspaceContext, @Body() body: AlertSettingsBody): Promise<AlertSettingsDto & { position: string }> {
+    return this.budgets.setSettings(ctx, {
+      anomalySensitivity: body.anomalySensitivity ?? undefined,
+      lowCredit: body.lowCredit ? { percent: body.lowCredit.percent ?? undefined, amount: body.lowCredit.amount ?? undefined } : undefined,
+    });
   }
 
   @Get('forecast')

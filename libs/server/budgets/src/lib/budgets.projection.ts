@@ -8,17 +8,20 @@ type BudgetsReadEvent = BudgetEvent | AlertEvent | NotificationEvent;
 /**
  * The read side of budgets, alerts and notification settings:
  * - `budgets`: active budgets (a removed budget's row goes);
- * - `alert_settings`: each workspace's anomaly sensitivity (JSON: a level name or a number);
+ * - `alert_settings`: each workspace's anomaly sensitivity (JSON: a level name or a number) and low-credit
+ *   threshold (`low_credit`, JSON `{percent, amount}`; null: the default, for settings saved before v2);
  * - `alerts`: every alert with its status (open, acknowledged, resolved) and history times;
  * - `notification_channels`: channels without secrets (a vault id and a hint only);
  * - `notification_preferences`: which alert kinds reach each member by e-mail.
  *
  * No side effects here: notifications are derived from `AlertRaised` by the notification router,
  * which has its own checkpoint outside the projections, so rebuilding this projection sends nothing.
+ * v2 added `alert_settings.low_credit`; `BudgetsService.settings` reads it through `to_jsonb(row)`, so it still
+ * answers (with the default) from a v1 table while v2 is being rebuilt.
  */
 export const budgetsProjection: Projection = {
   name: 'budgets',
-  version: 1,
+  version: 2,
   tables: ['budgets', 'alert_settings', 'alerts', 'notification_channels', 'notification_preferences'],
   eventTypes: [...BUDGET_EVENT_TYPES, ...ALERT_EVENT_TYPES, ...NOTIFICATION_EVENT_TYPES],
 
@@ -27,7 +30,7 @@ export const budgetsProjection: Projection = {
       budget_id text primary key, workspace_id text not null, name text not null, scope_kind text not null, scope_key text,
       amount numeric not null, thresholds jsonb not null, created_at timestamptz not null, updated_at timestamptz not null)`);
     await tx.query('create index budgets_workspace on budgets (workspace_id, created_at)');
-    await tx.query(`create table alert_settings (workspace_id text primary key, anomaly_sensitivity jsonb not null, updated_at timestamptz not null)`);
+    await tx.query(`create table alert_settings (workspace_id text primary key, anomaly_sensitivity jsonb not null, low_credit jsonb, updated_at timestamptz not null)`);
     await tx.query(`create table alerts (
       alert_id text primary key, workspace_id text not null, kind text not null, severity text not null,
       subject_kind text not null, subject_key text not null, subject_label text not null, period text not null,
@@ -79,9 +82,9 @@ async function applyOne(tx: SqlExecutor, event: BudgetsReadEvent, at: string, re
       return;
     case 'AlertSettingsChanged':
       await tx.query(
-        `insert into alert_settings (workspace_id, anomaly_sensitivity, updated_at) values ($1, $2::jsonb, $3)
-         on conflict (workspace_id) do update set anomaly_sensitivity = excluded.anomaly_sensitivity, updated_at = excluded.updated_at`,
-        [event.data.workspaceId, JSON.stringify(event.data.anomalySensitivity), at],
+        `insert into alert_settings (workspace_id, anomaly_sensitivity, low_credit, updated_at) values ($1, $2::jsonb, $3::jsonb, $4)
+         on conflict (workspace_id) do update set anomaly_sensitivity = excluded.anomaly_sensitivity, low_credit = excluded.low_credit, updated_at = excluded.updated_at`,
+        [event.data.workspaceId, JSON.stringify(event.data.anomalySensitivity), event.data.lowCredit ? JSON.stringify(event.data.lowCredit) : null, at],
       );
       return;
     case 'AlertRaised': {

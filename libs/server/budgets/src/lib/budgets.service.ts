@@ -6,6 +6,8 @@ import {
   budgetsStreamId,
   DEFAULT_ALERT_SETTINGS,
   type AlertSettings,
+  type AnomalySensitivity,
+  type LowCreditSettings,
   type Budget,
   type BudgetCommand,
   type BudgetEvent,
@@ -61,10 +63,15 @@ export class BudgetsService {
   }
 
   async settings(workspaceId: string): Promise<AlertSettings> {
-    // As JSON text: a jsonb string would otherwise arrive already decoded and look like unparsed text.
-    const [row] = await this.db.query<{ value: string }>('select anomaly_sensitivity::text as value from alert_settings where workspace_id = $1', [workspaceId]);
+    // As JSON text: a jsonb string would otherwise arrive already decoded and look like unparsed text. `low_credit`
+    // through to_jsonb(row): a v1 table (while v2 is being rebuilt) has no such column, and answers the default.
+    const [row] = await this.db.query<{ value: string; low_credit: string | null }>(
+      `select s.anomaly_sensitivity::text as value, (to_jsonb(s) -> 'low_credit')::text as low_credit from alert_settings s where s.workspace_id = $1`,
+      [workspaceId],
+    );
     if (!row) return DEFAULT_ALERT_SETTINGS;
-    return { anomalySensitivity: JSON.parse(row.value) as AlertSettings['anomalySensitivity'] };
+    const lowCredit = row.low_credit === null ? null : (JSON.parse(row.low_credit) as LowCreditSettings | null);
+    return { anomalySensitivity: JSON.parse(row.value) as AlertSettings['anomalySensitivity'], lowCredit: lowCredit ?? DEFAULT_ALERT_SETTINGS.lowCredit };
   }
 
   async list(workspaceId: string, now = new Date()): Promise<BudgetDto[]> {
@@ -112,10 +119,18 @@ export class BudgetsService {
     return { position: String(result.position) };
   }
 
-  async setSettings(ctx: WorkspaceContext, settings: AlertSettings): Promise<AlertSettings & { position: string }> {
+  /** Changes what is given (the sensitivity, the low-credit threshold or a part of it); the rest stays. */
+  async setSettings(
+    ctx: WorkspaceContext,
+    settings: { anomalySensitivity?: AnomalySensitivity; lowCredit?: Partial<LowCreditSettings> },
+  ): Promise<AlertSettings & { position: string }> {
     const result = await this.stream.execute(budgetsStreamId(ctx.workspaceId), {
       type: 'ChangeAlertSettings',
-      data: { workspaceId: ctx.workspaceId, anomalySensitivity: settings.anomalySensitivity },
+      data: {
+        workspaceId: ctx.workspaceId,
+        ...(settings.anomalySensitivity !== undefined ? { anomalySensitivity: settings.anomalySensitivity } : {}),
+        ...(settings.lowCredit !== undefined ? { lowCredit: { percent: settings.lowCredit.percent, amount: settings.lowCredit.amount } } : {}),
+      },
       metadata: { now: new Date(), actorId: ctx.userId },
     });
     return { ...result.state.settings, position: String(result.position) };

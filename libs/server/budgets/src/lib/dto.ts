@@ -131,15 +131,58 @@ export class BudgetWriteResponseDto {
   @ApiProperty({ example: '1234' }) position!: string;
 }
 
+const LOW_CREDIT_AMOUNT_MESSAGE = 'lowCredit.amount must be an amount in USD of 0 or more, like "5.00" (up to 6 decimals)';
+const LOW_CREDIT_PERCENT_MESSAGE = 'lowCredit.percent must be a whole percentage from 0 to 100';
+
+export class LowCreditSettingsBody {
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 10, description: 'Percentage of the total credits purchased. Default 10.' })
+  @IsOptional()
+  @IsInt({ message: LOW_CREDIT_PERCENT_MESSAGE })
+  @Min(0, { message: LOW_CREDIT_PERCENT_MESSAGE })
+  @Max(100, { message: LOW_CREDIT_PERCENT_MESSAGE })
+  percent?: number;
+
+  @ApiPropertyOptional({ example: '5.00', description: 'USD, decimal text. Default "5".' })
+  @IsOptional()
+  @IsString({ message: LOW_CREDIT_AMOUNT_MESSAGE })
+  @Matches(MONEY, { message: LOW_CREDIT_AMOUNT_MESSAGE })
+  amount?: string;
+}
+
 export class AlertSettingsBody {
-  @ApiProperty({
+  @ApiPropertyOptional({
     oneOf: [{ type: 'string', enum: ['low', 'medium', 'high'] }, { type: 'number', minimum: 1, maximum: 20 }],
-    description: 'Anomaly sensitivity: high flags more (score threshold 2.5), medium is the default (3.5), low only the clearest (5); or the threshold itself.',
+    description: 'Anomaly sensitivity: high flags more (score threshold 2.5), medium is the default (3.5), low only the clearest (5); or the threshold itself. Unchanged when left out.',
   })
+  @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value))
   @ValidateIf((_, value) => typeof value !== 'number')
   @IsIn(['low', 'medium', 'high'], { message: 'anomalySensitivity must be low, medium, high or a number from 1 to 20' })
-  anomalySensitivity!: 'low' | 'medium' | 'high' | number;
+  anomalySensitivity?: 'low' | 'medium' | 'high' | number;
+
+  @ApiPropertyOptional({
+    type: LowCreditSettingsBody,
+    description:
+      'When a prepaid credit balance (OpenRouter) raises a low-credit alert: remaining below the larger of `percent`% of the credits purchased and `amount` USD. Parts left out stay as they are.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LowCreditSettingsBody)
+  lowCredit?: LowCreditSettingsBody;
+}
+
+export class LowCreditSettingsDto {
+  @ApiProperty({ example: 10 }) percent!: number;
+  @ApiProperty({ example: '5' }) amount!: string;
+}
+
+export class AlertSettingsDto {
+  @ApiProperty({ oneOf: [{ type: 'string', enum: ['low', 'medium', 'high'] }, { type: 'number' }] }) anomalySensitivity!: 'low' | 'medium' | 'high' | number;
+  @ApiProperty({
+    type: LowCreditSettingsDto,
+    description: 'Low-credit alerts: warning when the remaining credit is below the larger of `percent`% of the credits purchased and `amount` USD; critical at or below zero.',
+  })
+  lowCredit!: LowCreditSettingsDto;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,14 +265,18 @@ export class AlertDto {
   @ApiProperty() title!: string;
   @ApiProperty() message!: string;
   @ApiProperty({ type: AlertSubjectDto }) subject!: AlertSubjectDto;
-  @ApiProperty({ description: 'Month, day, or failure streak the alert belongs to.' }) period!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Figures behind it: threshold, amount, spent, projectedDate, cost, expected…' })
+  @ApiProperty({ description: 'Month, day, failure streak, or (low-credit) the credits purchased (`credits:250`) the alert belongs to.' }) period!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Figures behind it: threshold, amount, spent, projectedDate, cost, expected, remaining (low-credit)…' })
   details!: Record<string, unknown>;
   @ApiProperty() raisedAt!: string;
   @ApiProperty({ nullable: true, type: String }) acknowledgedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) acknowledgedBy!: string | null;
   @ApiProperty({ nullable: true, type: String }) resolvedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'condition-cleared, budget-changed, budget-removed, period-ended, overrun-happened, sync-recovered' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'condition-cleared, budget-changed, budget-removed, period-ended, overrun-happened, sync-recovered, topped-up, account-disconnected',
+  })
   resolution!: string | null;
 }
 

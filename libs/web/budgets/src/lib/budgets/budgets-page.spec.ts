@@ -78,6 +78,9 @@ describe('BudgetsPage', () => {
     const checked = (kind: string) => byTestId(el, `preferences-kind-${kind}`)?.querySelector('input')?.checked;
     expect(checked('anomaly')).toBe(true);
     expect(checked('sync-failing')).toBe(false);
+    // Low credit balances are a kind like the others: offered to members and to channels, labelled.
+    expect(byTestId(el, 'preferences-kind-low-credit')?.textContent).toContain('Low credit balance');
+    expect(checked('low-credit')).toBe(false);
   });
 
   it('creates a budget with default thresholds and reads the list again after the write (waitFor)', async () => {
@@ -206,7 +209,7 @@ describe('BudgetsPage', () => {
       kind: 'webhook',
       name: 'Receiver',
       url: 'https://hooks.example.com/act',
-      alertKinds: ['budget-threshold', 'forecast-overrun', 'sync-failing', 'unpriced-usage'],
+      alertKinds: ['budget-threshold', 'forecast-overrun', 'sync-failing', 'unpriced-usage', 'low-credit'],
       minSeverity: 'warning',
     });
     post.flush({ channel: channelFixture({ id: 'c2', name: 'Receiver' }), signingSecret: 'whsec_abc', position: '70' });

@@ -2,7 +2,7 @@ import { deliveryFixture } from '../testing/budgets-fixtures.testing';
 import { evaluationSummary, sensitivityOptions } from './alerts-model';
 import { attemptLines, channelRequest, testSummary } from './channels-model';
 
-const ALL = ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage'] as const;
+const ALL = ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage', 'low-credit'] as const;
 
 describe('channelRequest', () => {
   const base = { kind: 'webhook' as const, name: 'Ops', url: 'https://hooks.example.com/x', recipients: '', toMembers: false, alertKinds: ALL, minSeverity: 'info' as const };

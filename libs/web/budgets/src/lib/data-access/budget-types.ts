@@ -8,7 +8,7 @@ export type DecimalString = string;
 export const BUDGET_SCOPE_KINDS = ['workspace', 'provider', 'account', 'model', 'project'] as const;
 export type BudgetScopeKind = (typeof BUDGET_SCOPE_KINDS)[number];
 
-export const ALERT_KINDS = ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage'] as const;
+export const ALERT_KINDS = ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage', 'low-credit'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;

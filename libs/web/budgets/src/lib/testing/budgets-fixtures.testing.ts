@@ -46,7 +46,7 @@ export function channelFixture(overrides: Partial<ChannelDto> = {}): ChannelDto 
     kind: 'webhook',
     name: 'Ops hook',
     enabled: true,
-    alertKinds: ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage'],
+    alertKinds: ['budget-threshold', 'forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage', 'low-credit'],
     minSeverity: 'info',
     recipients: [],
     toMembers: false,

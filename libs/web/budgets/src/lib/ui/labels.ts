@@ -24,6 +24,7 @@ export const ALERT_KIND_LABELS: Record<AlertKind, string> = {
   anomaly: 'Anomaly',
   'sync-failing': 'Sync failing',
   'unpriced-usage': 'Unpriced usage',
+  'low-credit': 'Low credit balance',
 };
 
 export const CHANNEL_KIND_LABELS: Record<ChannelKind, string> = {
