@@ -135,7 +135,7 @@ describe('budgets journey', () => {
       await page.getByTestId('channel-name-input').fill('Local receiver');
       await page.getByTestId('channel-url').fill(receiver.url);
       await page.getByTestId('channel-min-severity').selectOption('warning');
-      for (const kind of ['forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage']) {
+      for (const kind of ['forecast-overrun', 'anomaly', 'sync-failing', 'unpriced-usage', 'low-credit']) {
         await page.getByTestId(`channel-kind-${kind}`).locator('input').uncheck();
       }
       await page.getByTestId('channel-save').click();

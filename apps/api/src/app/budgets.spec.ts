@@ -522,6 +522,15 @@ for (const { engine, skipReason } of testEngines()) {
       const [failing] = await alerts('&kind=sync-failing');
       expect(failing).toMatchObject({ status: 'open', severity: 'warning', subject: { key: accountId }, details: { failedRuns: 1 } });
       expect((await evaluate()).raised).toBe(0);
+      // A provider down for a day: 25 more failed hourly runs. Still the same streak, so still one alert.
+      await db().query(
+        `insert into sync_runs
+         select (jsonb_populate_record(null::sync_runs, to_jsonb(r) || jsonb_build_object('run_id', gen_random_uuid()::text, 'started_at', r.started_at + g * interval '1 hour'))).*
+           from sync_runs r, generate_series(1, 25) g where r.run_id = $1`,
+        [run],
+      );
+      expect((await evaluate()).raised).toBe(0);
+      expect((await alerts('&kind=sync-failing')).map((a) => a.id)).toEqual([failing.id]);
       // Slack listens to sync failures; the e-mail channel does not (its kinds are budget thresholds only).
       await until('the Slack message', async () => received.find((r) => r.path === '/slack' && r.body.includes('sync is failing')));
       expect(mails).toEqual([]);

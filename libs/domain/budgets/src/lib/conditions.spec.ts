@@ -6,6 +6,7 @@ import {
   lowCreditConditions,
   lowCreditThreshold,
   planAlerts,
+  failingStreak,
   syncFailingCondition,
   thresholdConditions,
   unpricedCondition,
@@ -96,14 +97,23 @@ describe('sync failing condition', () => {
   const account = { id: 'acc-1', label: 'OpenAI prod' };
 
   it('holds while the latest finished run failed, named by the first failure of the streak', () => {
-    expect(syncFailingCondition({ workspaceId: ws, account, runsNewestFirst: [] })).toBeNull();
-    expect(syncFailingCondition({ workspaceId: ws, account, runsNewestFirst: [run('r2', 'succeeded'), run('r1', 'failed')] })).toBeNull();
-    const once = syncFailingCondition({ workspaceId: ws, account, runsNewestFirst: [run('r2', 'failed'), run('r1', 'succeeded')] });
-    const again = syncFailingCondition({ workspaceId: ws, account, runsNewestFirst: [run('r4', 'running'), run('r3', 'failed'), run('r2', 'failed'), run('r1', 'succeeded')] });
+    const condition = (runsNewestFirst: ReturnType<typeof run>[]) => syncFailingCondition({ workspaceId: ws, account, streak: failingStreak(runsNewestFirst) });
+    expect(condition([])).toBeNull();
+    expect(condition([run('r2', 'succeeded'), run('r1', 'failed')])).toBeNull();
+    const once = condition([run('r2', 'failed'), run('r1', 'succeeded')]);
+    const again = condition([run('r4', 'running'), run('r3', 'failed'), run('r2', 'failed'), run('r1', 'succeeded')]);
     expect(once?.period).toBe('r2');
     expect(again?.alertId).toBe(once?.alertId);
     expect(again?.details['failedRuns']).toBe(2);
     expect(again?.message).toContain('(permission)');
+  });
+
+  it('is one condition however long the streak grows', () => {
+    const streak = Array.from({ length: 500 }, (_, i) => run(`r${500 - i}`, 'failed'));
+    const long = syncFailingCondition({ workspaceId: ws, account, streak: failingStreak([...streak, run('r0', 'succeeded')]) });
+    const start = syncFailingCondition({ workspaceId: ws, account, streak: failingStreak([run('r1', 'failed'), run('r0', 'succeeded')]) });
+    expect(long?.alertId).toBe(start?.alertId);
+    expect(long?.details['failedRuns']).toBe(500);
   });
 });
 

@@ -138,21 +138,40 @@ export interface SyncRunFact {
   readonly errorMessage: string | null;
 }
 
+/** The failed runs since an account's last finished run that did not fail. */
+export interface FailingStreak {
+  /** The newest failed run: its error is the one shown. */
+  readonly latest: SyncRunFact;
+  /** The oldest failed run of the streak: it names the condition. */
+  readonly first: SyncRunFact;
+  readonly failedRuns: number;
+}
+
 /**
- * The account needs attention when its latest finished run failed. The condition is the failure
- * streak, named by its first failed run: an hourly scheduler failing again and again is still
- * one alert, resolved by the first run that succeeds.
+ * The failure streak of runs listed newest first (running ones ignored), or null when the latest
+ * finished run did not fail. The list must reach back past the streak's first run, or to the
+ * account's first run; the evaluator reads the streak's ends and length in SQL instead, so a
+ * streak of any length is one condition.
  */
-export function syncFailingCondition(input: { workspaceId: string; account: { id: string; label: string }; runsNewestFirst: readonly SyncRunFact[] }): AlertCondition | null {
-  const finished = input.runsNewestFirst.filter((r) => r.status !== 'running');
+export function failingStreak(runsNewestFirst: readonly SyncRunFact[]): FailingStreak | null {
+  const finished = runsNewestFirst.filter((r) => r.status !== 'running');
   if (finished.length === 0 || finished[0].status !== 'failed') return null;
   const streak = [];
   for (const run of finished) {
     if (run.status !== 'failed') break;
     streak.push(run);
   }
-  const first = streak[streak.length - 1];
-  const latest = streak[0];
+  return { latest: streak[0], first: streak[streak.length - 1], failedRuns: streak.length };
+}
+
+/**
+ * The account needs attention when its latest finished run failed. The condition is the failure
+ * streak, named by its first failed run: an hourly scheduler failing again and again is still
+ * one alert, resolved by the first run that succeeds.
+ */
+export function syncFailingCondition(input: { workspaceId: string; account: { id: string; label: string }; streak: FailingStreak | null }): AlertCondition | null {
+  if (!input.streak) return null;
+  const { latest, first, failedRuns } = input.streak;
   const { workspaceId, account } = input;
   return {
     alertId: alertId({ workspaceId, kind: 'sync-failing', subject: account.id, period: first.runId }),
@@ -163,7 +182,7 @@ export function syncFailingCondition(input: { workspaceId: string; account: { id
     period: first.runId,
     title: `Account ${account.label}: sync is failing`,
     message: `The latest sync of ${account.label} failed${latest.errorCategory ? ` (${latest.errorCategory})` : ''}: ${latest.errorMessage ?? 'no details'}. Usage since then is missing until it is fixed.`,
-    details: { accountId: account.id, failedRuns: streak.length, firstFailedAt: first.startedAt, errorCategory: latest.errorCategory, error: latest.errorMessage },
+    details: { accountId: account.id, failedRuns, firstFailedAt: first.startedAt, errorCategory: latest.errorCategory, error: latest.errorMessage },
   };
 }
 

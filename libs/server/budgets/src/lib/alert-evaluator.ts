@@ -41,7 +41,8 @@ export interface EvaluationResult {
   position: string;
 }
 
-interface SyncRunRow {
+/** An account's current failure streak: its newest failed run, its first, and how many (sync-failing). */
+interface StreakRow {
   account_id: string;
   display_name: string;
   run_id: string;
@@ -49,6 +50,9 @@ interface SyncRunRow {
   started_at: Date;
   error_category: string | null;
   error_message: string | null;
+  first_run_id: string;
+  first_started_at: Date;
+  failed_runs: number;
 }
 
 interface BalanceRow {
@@ -241,23 +245,39 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     });
 
     await rule(['sync-failing'], async () => {
-      const rows = await this.db.query<SyncRunRow>(
-        `select a.account_id, a.display_name, r.run_id, r.status, r.started_at, r.error_category, r.error_message
+      // Per account, the current failure streak read in SQL: its newest and oldest failed runs and how many
+      // there are since the last finished run that did not fail. However long a provider stays down, the
+      // streak keeps its first run, so it stays one condition (a window of the latest runs would move
+      // its start, and raise again, once the streak outgrew it).
+      const rows = await this.db.query<StreakRow>(
+        `select a.account_id, a.display_name,
+                l.run_id, l.status, l.started_at, l.error_category, l.error_message,
+                f.run_id as first_run_id, f.started_at as first_started_at,
+                (select count(*) from sync_runs c
+                  where c.workspace_id = a.workspace_id and c.account_id = a.account_id
+                    and c.status = 'failed' and c.started_at >= f.started_at)::int as failed_runs
            from accounts a
            join lateral (select run_id, status, started_at, error_category, error_message from sync_runs s
-                          where s.account_id = a.account_id order by s.started_at desc limit 20) r on true
+                          where s.workspace_id = a.workspace_id and s.account_id = a.account_id and s.status <> 'running'
+                          order by s.started_at desc limit 1) l on l.status = 'failed'
+           join lateral (select run_id, started_at from sync_runs s
+                          where s.workspace_id = a.workspace_id and s.account_id = a.account_id and s.status = 'failed'
+                            and s.started_at > coalesce((select max(t.started_at) from sync_runs t
+                                                          where t.workspace_id = a.workspace_id and t.account_id = a.account_id
+                                                            and t.status not in ('failed', 'running')), '-infinity'::timestamptz)
+                          order by s.started_at asc limit 1) f on true
           where a.workspace_id = $1 and a.status <> 'disconnected'
-          order by a.account_id, r.started_at desc`,
+          order by a.account_id`,
         [workspaceId],
       );
-      const byAccount = new Map<string, SyncRunRow[]>();
-      for (const row of rows) byAccount.set(row.account_id, [...(byAccount.get(row.account_id) ?? []), row]);
       const found: AlertCondition[] = [];
-      for (const [accountId, runs] of byAccount) {
+      for (const row of rows) {
+        const latest = { runId: row.run_id, status: row.status, startedAt: new Date(row.started_at).toISOString(), errorCategory: row.error_category, errorMessage: row.error_message };
+        const first = { runId: row.first_run_id, status: 'failed' as const, startedAt: new Date(row.first_started_at).toISOString(), errorCategory: null, errorMessage: null };
         const condition = syncFailingCondition({
           workspaceId,
-          account: { id: accountId, label: runs[0].display_name },
-          runsNewestFirst: runs.map((r) => ({ runId: r.run_id, status: r.status, startedAt: new Date(r.started_at).toISOString(), errorCategory: r.error_category, errorMessage: r.error_message })),
+          account: { id: row.account_id, label: row.display_name },
+          streak: { latest, first, failedRuns: Number(row.failed_runs) },
         });
         if (condition) found.push(condition);
       }
