@@ -259,32 +259,32 @@ export function lowCreditConditions(input: {
     runId: balance.runId,
   };
   const rule = `below ${usd(threshold)}: the larger of ${settings.percent}% of the ${usd(total)} purchased and ${usd(new Decimal(settings.amount))}`;
+  const condition = (level: 'low' | 'overdrawn', severity: AlertCondition['severity'], title: string, message: string): AlertCondition => ({
+    alertId: alertId({ workspaceId, kind: 'low-credit', subject: account.id, period, threshold: level }),
+    workspaceId,
+    kind: 'low-credit',
+    severity,
+    subject: { kind: 'account', key: account.id, label: account.label },
+    period,
+    title: `Account ${account.label}: ${title}`,
+    message,
+    details: { ...details, level },
+  });
   const found: AlertCondition[] = [];
   if (remaining.lt(threshold)) {
-    found.push({
-      alertId: alertId({ workspaceId, kind: 'low-credit', subject: account.id, period, threshold: 'low' }),
-      workspaceId,
-      kind: 'low-credit',
-      severity: 'warning',
-      subject: { kind: 'account', key: account.id, label: account.label },
-      period,
-      title: `Account ${account.label}: credit balance low`,
-      message: `${account.label} has ${usd(remaining)} of credit left (${rule}). Top up to keep requests working: the provider refuses them without credit.`,
-      details: { ...details, level: 'low' },
-    });
+    found.push(
+      condition('low', 'warning', 'credit balance low', `${account.label} has ${usd(remaining)} of credit left (${rule}). Top up to keep requests working: the provider refuses them without credit.`),
+    );
   }
   if (remaining.lte(0)) {
-    found.push({
-      alertId: alertId({ workspaceId, kind: 'low-credit', subject: account.id, period, threshold: 'overdrawn' }),
-      workspaceId,
-      kind: 'low-credit',
-      severity: 'critical',
-      subject: { kind: 'account', key: account.id, label: account.label },
-      period,
-      title: `Account ${account.label}: out of credit`,
-      message: `${account.label} has ${usd(remaining)} of credit left: ${usd(new Decimal(balance.totalUsage))} used of ${usd(total)} purchased. The provider refuses requests until it is topped up.`,
-      details: { ...details, level: 'overdrawn' },
-    });
+    found.push(
+      condition(
+        'overdrawn',
+        'critical',
+        'out of credit',
+        `${account.label} has ${usd(remaining)} of credit left: ${usd(new Decimal(balance.totalUsage))} used of ${usd(total)} purchased. The provider refuses requests until it is topped up.`,
+      ),
+    );
   }
   return found;
 }
